@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Workflows;
+
+/// <summary>The engine's log events. Event ids 1000-1999 belong to Core; an id is never reused.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, EventName = "RunStatusChanged", Level = LogLevel.Information,
+        Message = "Workflow {WorkflowName} run {WorkflowId} went from {FromStatus} to {ToStatus} after {DurationMs} ms (correlation {CorrelationId}).")]
+    public static partial void RunStatusChanged(
+        this ILogger logger, string workflowName, string workflowId, WorkflowStatus fromStatus, WorkflowStatus toStatus, double durationMs, string correlationId);
+
+    [LoggerMessage(EventId = 1002, EventName = "RunEndedWithError", Level = LogLevel.Warning,
+        Message = "Workflow {WorkflowName} run {WorkflowId} ended {Status}: {ErrorKind} at step {StepName}: {ErrorMessage}")]
+    public static partial void RunEndedWithError(
+        this ILogger logger, string workflowName, string workflowId, WorkflowStatus status, ErrorKind errorKind, string? stepName, string errorMessage);
+
+    [LoggerMessage(EventId = 1003, EventName = "StepStarted", Level = LogLevel.Debug,
+        Message = "Step {StepName} ({StepType}) started.")]
+    public static partial void StepStarted(this ILogger logger, string stepName, string stepType);
+
+    [LoggerMessage(EventId = 1004, EventName = "StepCompleted", Level = LogLevel.Debug,
+        Message = "Step {StepName} ({StepType}) completed in {DurationMs} ms.")]
+    public static partial void StepCompleted(this ILogger logger, string stepName, string stepType, double durationMs);
+
+    [LoggerMessage(EventId = 1005, EventName = "StepFailed", Level = LogLevel.Error,
+        Message = "Step {StepName} ({StepType}, critical: {IsCritical}) failed after {DurationMs} ms.")]
+    public static partial void StepFailed(this ILogger logger, Exception exception, string stepName, string stepType, bool isCritical, double durationMs);
+
+    [LoggerMessage(EventId = 1006, EventName = "StepInterrupted", Level = LogLevel.Warning,
+        Message = "Step {StepName} ({StepType}) was interrupted: {Status} after {DurationMs} ms.")]
+    public static partial void StepInterrupted(this ILogger logger, string stepName, string stepType, StepStatus status, double durationMs);
+
+    [LoggerMessage(EventId = 1007, EventName = "ModelCallCompleted", Level = LogLevel.Information,
+        Message = "Model call of step {StepName} to {ProviderName}: model {Model}, temperature {Temperature}, max tokens {MaxTokens}, " +
+                  "latency {LatencyMs} ms, finish reason {FinishReason}, tokens {InputTokens} in / {OutputTokens} out.")]
+    public static partial void ModelCallCompleted(
+        this ILogger logger, string stepName, string providerName, string model, double? temperature, int? maxTokens,
+        double latencyMs, string? finishReason, long inputTokens, long outputTokens);
+
+    [LoggerMessage(EventId = 1008, EventName = "ModelCallFailed", Level = LogLevel.Warning,
+        Message = "Model call of step {StepName} to {ProviderName} (model {Model}) failed after {LatencyMs} ms.")]
+    public static partial void ModelCallFailed(this ILogger logger, Exception exception, string stepName, string providerName, string model, double latencyMs);
+
+    [LoggerMessage(EventId = 1009, EventName = "PromptSent", Level = LogLevel.Trace,
+        Message = "Prompt of step {StepName}: {Prompt}")]
+    public static partial void PromptSent(this ILogger logger, string stepName, string prompt);
+
+    [LoggerMessage(EventId = 1010, EventName = "CompletionReceived", Level = LogLevel.Trace,
+        Message = "Completion of step {StepName}: {Completion}")]
+    public static partial void CompletionReceived(this ILogger logger, string stepName, string completion);
+}

@@ -1,0 +1,116 @@
+namespace Workflows;
+
+/// <summary>
+/// The token usage and cost of one run, per step, per model and in total, updated as each model call returns.
+/// Thread-safe; a step reads the spend so far through <see cref="StepContext.Usage"/>.
+/// </summary>
+public sealed class TokenUsageTracker
+{
+    private readonly Lock _gate = new();
+    private readonly List<Entry> _entries = [];
+    private TokenUsage _total = TokenUsage.Empty;
+    private CostEstimate _totalCost = CostEstimate.Zero;
+
+    /// <summary>Gets the tokens of all calls recorded so far.</summary>
+    public TokenUsage Total
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _total;
+            }
+        }
+    }
+
+    /// <summary>Gets the cost of all calls recorded so far.</summary>
+    public CostEstimate TotalCost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _totalCost;
+            }
+        }
+    }
+
+    /// <summary>Gets the number of calls recorded so far.</summary>
+    public int CallCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets the names of the steps that made calls, in order of their first call.</summary>
+    public IReadOnlyList<string> StepNames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _entries.Select(static e => e.StepName).Distinct(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Records one model call.</summary>
+    /// <param name="stepName">The step that made the call.</param>
+    /// <param name="model">The model that answered.</param>
+    /// <param name="usage">The call's tokens.</param>
+    /// <param name="cost">The call's cost.</param>
+    public void Record(string stepName, string model, TokenUsage usage, CostEstimate cost)
+    {
+        ArgumentNullException.ThrowIfNull(stepName);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(usage);
+        ArgumentNullException.ThrowIfNull(cost);
+        lock (_gate)
+        {
+            _entries.Add(new Entry(stepName, model, usage, cost));
+            _total += usage;
+            _totalCost += cost;
+        }
+    }
+
+    /// <summary>Gets the tokens of one step's calls.</summary>
+    /// <param name="stepName">The step.</param>
+    /// <returns>The sum; empty when the step made no call.</returns>
+    public TokenUsage ForStep(string stepName) => Sum(e => string.Equals(e.StepName, stepName, StringComparison.Ordinal)).Usage;
+
+    /// <summary>Gets the cost of one step's calls.</summary>
+    /// <param name="stepName">The step.</param>
+    /// <returns>The sum; zero when the step made no call.</returns>
+    public CostEstimate CostForStep(string stepName) => Sum(e => string.Equals(e.StepName, stepName, StringComparison.Ordinal)).Cost;
+
+    /// <summary>Gets the tokens of all calls answered by one model.</summary>
+    /// <param name="model">The model, as the provider reported it.</param>
+    /// <returns>The sum; empty when no call used it.</returns>
+    public TokenUsage ForModel(string model) => Sum(e => string.Equals(e.Model, model, StringComparison.OrdinalIgnoreCase)).Usage;
+
+    private (TokenUsage Usage, CostEstimate Cost) Sum(Func<Entry, bool> predicate)
+    {
+        var usage = TokenUsage.Empty;
+        var cost = CostEstimate.Zero;
+        lock (_gate)
+        {
+            foreach (var entry in _entries)
+            {
+                if (predicate(entry))
+                {
+                    usage += entry.Usage;
+                    cost += entry.Cost;
+                }
+            }
+        }
+
+        return (usage, cost);
+    }
+
+    private readonly record struct Entry(string StepName, string Model, TokenUsage Usage, CostEstimate Cost);
+}

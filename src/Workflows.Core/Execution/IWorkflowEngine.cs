@@ -1,0 +1,49 @@
+namespace Workflows;
+
+/// <summary>Runs workflows: sequentially, step by step, with timeout and cancellation, returning a <see cref="WorkflowResult"/>.</summary>
+/// <remarks>
+/// A run never throws for what happens inside it: a failed step, a cancellation or a timeout is reported in the
+/// result, with every step reached. Only invalid arguments (a null workflow, an unknown workflow name) throw.
+/// </remarks>
+public interface IWorkflowEngine
+{
+    /// <summary>Runs a workflow.</summary>
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
+    /// <param name="options">The run's settings; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run; the result then has status <see cref="WorkflowStatus.Cancelled"/>.</param>
+    /// <returns>The run's result.</returns>
+    Task<WorkflowResult> ExecuteAsync(
+        Workflow workflow,
+        IReadOnlyDictionary<string, object?>? inputs = null,
+        WorkflowRunOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a registered workflow by name.</summary>
+    /// <param name="workflowName">The registered workflow's name.</param>
+    /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
+    /// <param name="options">The run's settings; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The run's result.</returns>
+    /// <exception cref="WorkflowException">No workflow has that name; the message lists the registered ones.</exception>
+    Task<WorkflowResult> ExecuteAsync(
+        string workflowName,
+        IReadOnlyDictionary<string, object?>? inputs = null,
+        WorkflowRunOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a workflow synchronously; safe under a <see cref="SynchronizationContext"/> and from many threads.</summary>
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
+    /// <param name="timeout">The run's timeout; the configured default when <see langword="null"/>.</param>
+    /// <returns>The run's result; <see cref="WorkflowStatus.TimedOut"/> with the steps reached when the timeout elapsed.</returns>
+    WorkflowResult Execute(Workflow workflow, IReadOnlyDictionary<string, object?>? inputs = null, TimeSpan? timeout = null);
+
+    /// <summary>Runs a registered workflow by name, synchronously.</summary>
+    /// <param name="workflowName">The registered workflow's name.</param>
+    /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
+    /// <param name="timeout">The run's timeout; the configured default when <see langword="null"/>.</param>
+    /// <returns>The run's result.</returns>
+    /// <exception cref="WorkflowException">No workflow has that name.</exception>
+    WorkflowResult Execute(string workflowName, IReadOnlyDictionary<string, object?>? inputs = null, TimeSpan? timeout = null);
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+
+namespace Workflows;
+
+/// <summary>
+/// What a step sees of its run: the variables (inputs and earlier steps' outputs), the run's ids, the run's service
+/// scope, and model access that is metered, observed and passed through middleware.
+/// </summary>
+public sealed class StepContext
+{
+    private readonly WorkflowRun _run;
+    private readonly StepAccumulator _step;
+
+    internal StepContext(WorkflowRun run, StepAccumulator step)
+    {
+        _run = run;
+        _step = step;
+    }
+
+    /// <summary>Gets the workflow's name.</summary>
+    public string WorkflowName => _run.Workflow.Name;
+
+    /// <summary>Gets the run's id.</summary>
+    public string WorkflowId => _run.WorkflowId;
+
+    /// <summary>Gets the run's correlation id.</summary>
+    public string CorrelationId => _run.CorrelationId;
+
+    /// <summary>Gets the name of the step being run.</summary>
+    public string StepName => _step.Step.Name;
+
+    /// <summary>Gets the run's variables: the caller's inputs and the outputs of the steps completed so far, by step name.</summary>
+    public IReadOnlyDictionary<string, object?> Variables => _run.Variables;
+
+    /// <summary>Gets the run's service scope (an empty provider when the engine runs without a container).</summary>
+    public IServiceProvider Services => _run.Services;
+
+    /// <summary>Gets the engine's settings (default provider, model, temperature, max tokens).</summary>
+    public GenAiWorkflowOptions Options => _run.Options;
+
+    /// <summary>Gets the run's token usage and cost so far.</summary>
+    public TokenUsageTracker Usage => _run.Usage;
+
+    /// <summary>Gets a logger for steps, in the category <c>Workflows.Steps</c>.</summary>
+    public ILogger Logger => _run.Engine.StepLogger;
+
+    /// <summary>Gets a variable.</summary>
+    /// <param name="name">The input or step name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="KeyNotFoundException">The run has no such variable; the message lists those it has.</exception>
+    public object? GetVariable(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_run.Variables.TryGetValue(name, out var value))
+        {
+            return value;
+        }
+
+        throw new KeyNotFoundException(
+            $"Step '{StepName}' asked for the variable '{name}', which the run does not have. " +
+            $"Available variables: {string.Join(", ", _run.Variables.Keys.Order(StringComparer.Ordinal))}.");
+    }
+
+    /// <summary>Gets a variable converted to <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The expected type.</typeparam>
+    /// <param name="name">The input or step name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="KeyNotFoundException">The run has no such variable.</exception>
+    /// <exception cref="InvalidCastException">The value is not a <typeparamref name="T"/>.</exception>
+    public T? Get<T>(string name)
+    {
+        var value = GetVariable(name);
+        return value switch
+        {
+            null => default,
+            T typed => typed,
+            _ when typeof(T) == typeof(string) => (T)(object)PromptTemplate.Format(value),
+            _ => throw new InvalidCastException(
+                $"Variable '{name}' holds a {value.GetType().FullName}, not a {typeof(T).FullName}."),
+        };
+    }
+
+    /// <summary>Tries to get a variable.</summary>
+    /// <param name="name">The input or step name.</param>
+    /// <param name="value">The value, when found.</param>
+    /// <returns><see langword="true"/> when the run has the variable.</returns>
+    public bool TryGetVariable(string name, out object? value) => _run.Variables.TryGetValue(name, out value);
+
+    /// <summary>
+    /// Calls a model for this step: through the middleware, metered (tokens and cost recorded for this step), traced,
+    /// and within the run's budgets.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="providerName">The registered provider; the configured default when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response (after middleware).</returns>
+    /// <exception cref="PluginNotFoundException">No provider has that name.</exception>
+    /// <exception cref="ProviderException">The provider failed.</exception>
+    public Task<LlmResponse> CompleteAsync(LlmRequest request, string? providerName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _run.Engine.CompleteAsync(_run, _step, request, providerName, cancellationToken);
+    }
+}

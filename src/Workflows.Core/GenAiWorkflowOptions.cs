@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+
+namespace Workflows;
+
+/// <summary>
+/// Settings of the workflow engine, bound from the <c>GenAiWorkflows</c> configuration section
+/// (environment variables <c>GenAiWorkflows__Key</c> or <c>GENAI_WORKFLOW_KEY</c>).
+/// </summary>
+public sealed class GenAiWorkflowOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "GenAiWorkflows";
+
+    /// <summary>The smallest allowed temperature.</summary>
+    public const double MinTemperature = 0.0;
+
+    /// <summary>The largest allowed temperature.</summary>
+    public const double MaxTemperature = 2.0;
+
+    /// <summary>The smallest allowed maximum of output tokens.</summary>
+    public const int MinMaxTokens = 1;
+
+    /// <summary>The largest allowed maximum of output tokens.</summary>
+    public const int MaxMaxTokens = 1_000_000;
+
+    /// <summary>The smallest allowed run timeout, in seconds.</summary>
+    public const double MinTimeoutSeconds = 0.001;
+
+    /// <summary>The largest allowed run timeout, in seconds (one day).</summary>
+    public const double MaxTimeoutSeconds = 86_400;
+
+    /// <summary>Gets or sets the provider used by steps that name none.</summary>
+    /// <value>The default value is <c>mock</c>.</value>
+    public string DefaultProvider { get; set; } = MockLlmProvider.DefaultName;
+
+    /// <summary>Gets or sets the model used by steps that name none.</summary>
+    /// <value>The default value is <c>gpt-4o-mini</c>.</value>
+    public string DefaultModel { get; set; } = LlmRequest.DefaultModel;
+
+    /// <summary>Gets or sets the sampling temperature used by steps that set none (0 to 2).</summary>
+    /// <value>The default value is 0.7.</value>
+    public double Temperature { get; set; } = LlmRequest.DefaultTemperature;
+
+    /// <summary>Gets or sets the maximum output tokens used by steps that set none.</summary>
+    /// <value>The default value is 1024.</value>
+    public int MaxTokens { get; set; } = LlmRequest.DefaultMaxTokens;
+
+    /// <summary>Gets or sets the run timeout in seconds, applied to runs that are given none.</summary>
+    /// <value>The default value is 300 (five minutes).</value>
+    public double TimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Gets or sets the minimum level of the library's own log categories (<c>Workflows.*</c>).</summary>
+    /// <value>The default value is <see cref="Microsoft.Extensions.Logging.LogLevel.Information"/>.</value>
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>
+    /// Gets the model prices (US dollars per million tokens) that replace or add to the shipped defaults, by model name
+    /// (<c>GenAiWorkflows:Pricing:&lt;model&gt;:InputPerMillionTokens</c>...).
+    /// </summary>
+    public IDictionary<string, ModelPrice> Pricing { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the run timeout as a <see cref="TimeSpan"/>.</summary>
+    public TimeSpan RunTimeout => TimeSpan.FromSeconds(TimeoutSeconds);
+}

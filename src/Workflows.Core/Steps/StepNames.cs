@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace Workflows;
+
+internal static partial class StepNames
+{
+    public const string PatternText = "[A-Za-z_][A-Za-z0-9_.-]*";
+
+    public static bool IsValid(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    public static void Validate(string? name, string? workflowName)
+    {
+        if (IsValid(name))
+        {
+            return;
+        }
+
+        var where = workflowName is null ? string.Empty : $" in workflow '{workflowName}'";
+        throw new WorkflowException(
+            $"The step name '{name}'{where} is not valid. A step name starts with a letter or '_' and contains only " +
+            $"letters, digits, '_', '.' and '-' (pattern {PatternText}), because later steps refer to it as {{name}} in templates.",
+            workflowName);
+    }
+
+    [GeneratedRegex("^" + PatternText + "$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

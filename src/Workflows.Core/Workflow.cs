@@ -1,0 +1,54 @@
+namespace Workflows;
+
+/// <summary>
+/// An immutable, validated workflow definition: a name and the steps run in order. Safe to run many times concurrently.
+/// </summary>
+public sealed class Workflow
+{
+    /// <summary>Initializes a new instance of the <see cref="Workflow"/> class.</summary>
+    /// <param name="name">The workflow's name.</param>
+    /// <param name="steps">The steps, in run order; at least one, with unique names.</param>
+    /// <exception cref="WorkflowException">The name is empty, there are no steps, a step is null, or a step name is invalid or repeated.</exception>
+    public Workflow(string name, IEnumerable<WorkflowStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new WorkflowException("A workflow needs a non-empty name. Pass a name such as \"summarize\".");
+        }
+
+        var list = steps.ToArray();
+        if (list.Length == 0)
+        {
+            throw new WorkflowException(
+                $"Workflow '{name}' has no steps. Add at least one step (for example AddLlmStep or AddTransformStep).", name);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Length; i++)
+        {
+            var step = list[i] ?? throw new WorkflowException($"Step {i + 1} of workflow '{name}' is null.", name);
+            StepNames.Validate(step.Name, name);
+            if (!seen.Add(step.Name))
+            {
+                throw new WorkflowException(
+                    $"Workflow '{name}' has two steps named '{step.Name}'. Step names must be unique because later steps read outputs by name.",
+                    name);
+            }
+        }
+
+        Name = name;
+        Steps = list;
+    }
+
+    /// <summary>Gets the workflow's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the steps, in run order.</summary>
+    public IReadOnlyList<WorkflowStep> Steps { get; }
+
+    /// <summary>Starts building a workflow.</summary>
+    /// <param name="name">The workflow's name.</param>
+    /// <returns>A builder.</returns>
+    public static WorkflowBuilder Create(string name) => new(name);
+}

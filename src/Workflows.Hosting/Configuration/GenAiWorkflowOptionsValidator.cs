@@ -1,0 +1,84 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Workflows.Hosting;
+
+/// <summary>
+/// Validates <see cref="GenAiWorkflowOptions"/> on host start. Each failure names the key, the bad value, what is
+/// allowed and the environment variable that sets it.
+/// </summary>
+internal sealed class GenAiWorkflowOptionsValidator(IEnumerable<ProviderRegistration> providers) : IValidateOptions<GenAiWorkflowOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GenAiWorkflowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new ValidateOptionsResultBuilder();
+
+        var registered = providers.Select(static p => p.Name).Prepend(MockLlmProvider.DefaultName)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        if (string.IsNullOrWhiteSpace(options.DefaultProvider))
+        {
+            builder.AddError(Message(nameof(options.DefaultProvider), options.DefaultProvider,
+                $"a registered provider name ({string.Join(", ", registered)})"));
+        }
+        else if (!registered.Contains(options.DefaultProvider, StringComparer.OrdinalIgnoreCase))
+        {
+            builder.AddError(Message(nameof(options.DefaultProvider), options.DefaultProvider,
+                $"one of the registered providers ({string.Join(", ", registered)}); register it in AddGenAiWorkflows(...) or pick one of these"));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DefaultModel))
+        {
+            builder.AddError(Message(nameof(options.DefaultModel), options.DefaultModel, "a non-empty model name such as gpt-4o-mini"));
+        }
+
+        if (!(options.Temperature >= GenAiWorkflowOptions.MinTemperature && options.Temperature <= GenAiWorkflowOptions.MaxTemperature))
+        {
+            builder.AddError(Message(nameof(options.Temperature), options.Temperature,
+                $"a number from {GenAiWorkflowOptions.MinTemperature:0.0} to {GenAiWorkflowOptions.MaxTemperature:0.0}"));
+        }
+
+        if (options.MaxTokens is < GenAiWorkflowOptions.MinMaxTokens or > GenAiWorkflowOptions.MaxMaxTokens)
+        {
+            builder.AddError(Message(nameof(options.MaxTokens), options.MaxTokens,
+                $"a whole number from {GenAiWorkflowOptions.MinMaxTokens} to {GenAiWorkflowOptions.MaxMaxTokens}"));
+        }
+
+        if (!(options.TimeoutSeconds >= GenAiWorkflowOptions.MinTimeoutSeconds && options.TimeoutSeconds <= GenAiWorkflowOptions.MaxTimeoutSeconds))
+        {
+            builder.AddError(Message(nameof(options.TimeoutSeconds), options.TimeoutSeconds,
+                $"a number of seconds from {GenAiWorkflowOptions.MinTimeoutSeconds} to {GenAiWorkflowOptions.MaxTimeoutSeconds}"));
+        }
+
+        if (!Enum.IsDefined(options.LogLevel))
+        {
+            builder.AddError(Message(nameof(options.LogLevel), options.LogLevel,
+                $"one of {string.Join(", ", Enum.GetNames<LogLevel>())}"));
+        }
+
+        foreach (var (model, price) in options.Pricing)
+        {
+            if (price is null || price.InputPerMillionTokens < 0 || price.OutputPerMillionTokens < 0 || price.CachedInputPerMillionTokens < 0)
+            {
+                builder.AddError(Message($"Pricing:{model}", "a negative or missing price",
+                    "InputPerMillionTokens, OutputPerMillionTokens and CachedInputPerMillionTokens of zero or more (US dollars per million tokens)"));
+            }
+        }
+
+        return builder.Build();
+    }
+
+    internal static string Message(string relativeKey, object? value, string allowed)
+    {
+        var key = $"{GenAiWorkflowOptions.SectionName}:{relativeKey}";
+        var shown = value switch
+        {
+            null => "(empty)",
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() is { Length: > 0 } text ? text : "(empty)",
+        };
+        return $"{key} is '{shown}', but it must be {allowed}. " +
+               $"Set it in appsettings.json or config.yaml, or with the environment variable {EnvironmentVariableNames.Describe(key)}.";
+    }
+}

@@ -1,0 +1,3 @@
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal sealed record WorkflowsBuilder(IServiceCollection Services) : IWorkflowsBuilder;

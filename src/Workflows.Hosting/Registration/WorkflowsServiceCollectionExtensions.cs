@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows;
+using Workflows.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers GenAI Workflows in a service collection.</summary>
+public static class WorkflowsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the workflow engine (<see cref="IWorkflowEngine"/>), the provider registry with the built-in mock,
+    /// <see cref="GenAiWorkflowOptions"/> bound from the <c>GenAiWorkflows</c> section and validated on start, and the
+    /// hosted service that initializes providers at start and cleans them up at stop. Safe to call more than once.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to add providers, steps and workflows.</returns>
+    public static IWorkflowsBuilder AddGenAiWorkflows(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(static d => d.ServiceType == typeof(WorkflowsMarker)))
+        {
+            services.AddSingleton<WorkflowsMarker>();
+            services.AddLogging();
+            services.AddMetrics();
+            services.TryAddSingleton(TimeProvider.System);
+
+            services.AddOptions<GenAiWorkflowOptions>()
+                .Configure<IServiceProvider>(static (options, provider) =>
+                {
+                    if (provider.GetService<IConfiguration>() is { } configuration)
+                    {
+                        CheckedBinder.Bind(configuration.GetSection(GenAiWorkflowOptions.SectionName), options);
+                    }
+                })
+                .ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GenAiWorkflowOptions>, GenAiWorkflowOptionsValidator>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
+
+            services.TryAddSingleton(ProviderRegistryFactory.Create);
+            services.TryAddSingleton(static provider =>
+            {
+                var catalog = new WorkflowCatalog();
+                foreach (var registration in provider.GetServices<WorkflowRegistration>())
+                {
+                    catalog.Add(registration.Factory(provider));
+                }
+
+                return catalog;
+            });
+            services.TryAddSingleton(static provider => new WorkflowEngine(
+                provider.GetRequiredService<LlmProviderRegistry>(),
+                provider.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value,
+                ownsProviders: false,
+                provider.GetRequiredService<IServiceScopeFactory>(),
+                provider.GetRequiredService<WorkflowCatalog>(),
+                provider.GetService<ILoggerFactory>(),
+                provider.GetService<TimeProvider>()));
+            services.TryAddSingleton<IWorkflowEngine>(static provider => provider.GetRequiredService<WorkflowEngine>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkflowsHostedService>());
+        }
+
+        return new WorkflowsBuilder(services);
+    }
+
+    /// <summary>Registers GenAI Workflows and configures it. Safe to call more than once.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adds providers, steps, workflows and middleware.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddGenAiWorkflows(this IServiceCollection services, Action<IWorkflowsBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(services.AddGenAiWorkflows());
+        return services;
+    }
+}
