@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Workflows.Hosting;
+namespace Workflows;
 
 /// <summary>Builds the provider registry from the registrations, turning construction failures into clear errors.</summary>
 internal static class ProviderRegistryFactory

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows;
-using Workflows.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

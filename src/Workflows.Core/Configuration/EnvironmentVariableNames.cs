@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Workflows.Hosting;
+namespace Workflows;
 
 /// <summary>
 /// Maps configuration keys to the environment variables that set them: the canonical <c>GenAiWorkflows__Key</c>
