@@ -54,6 +54,13 @@ public sealed class GenAiWorkflowOptions
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
     /// <summary>
+    /// Gets or sets whether prompt and completion text are recorded on <c>chat</c> spans (<c>gen_ai.input.messages</c>,
+    /// <c>gen_ai.output.messages</c>). Also enabled by <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: message text may hold personal data.</value>
+    public bool CaptureMessageContent { get; set; }
+
+    /// <summary>
     /// Gets the model prices (US dollars per million tokens) that replace or add to the shipped defaults, by model name
     /// (<c>GenAiWorkflows:Pricing:&lt;model&gt;:InputPerMillionTokens</c>...).
     /// </summary>

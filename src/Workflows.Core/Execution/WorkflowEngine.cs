@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,6 +26,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly PriceTable _prices;
     private readonly ILogger _logger;
+    private readonly WorkflowInstrumentation _instrumentation;
     private readonly bool _ownsProviders;
 
     /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class with only the built-in mock provider.</summary>
@@ -65,7 +67,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         IServiceScopeFactory? scopeFactory = null,
         WorkflowCatalog? catalog = null,
         ILoggerFactory? loggerFactory = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         Providers = providers;
@@ -75,6 +78,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         _catalog = catalog ?? new WorkflowCatalog();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _prices = new PriceTable(_options.Pricing);
+        _instrumentation = new WorkflowInstrumentation(meterFactory, WorkflowInstrumentation.ShouldCaptureMessageContent(_options.CaptureMessageContent));
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("Workflows.Engine");
         StepLogger = loggerFactory.CreateLogger("Workflows.Steps");
@@ -140,6 +144,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         using var runSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         using var logScope = _logger.BeginScope(new RunScope(workflow.Name, run.WorkflowId, correlationId));
 
+        var runActivity = WorkflowInstrumentation.StartRun(run);
         var startedAt = _timeProvider.GetUtcNow();
         var startTimestamp = _timeProvider.GetTimestamp();
         _logger.RunStatusChanged(workflow.Name, run.WorkflowId, WorkflowStatus.Pending, WorkflowStatus.Running, 0, correlationId);
@@ -193,6 +198,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             _logger.RunEndedWithError(workflow.Name, run.WorkflowId, status, runError.Kind, runError.StepName, runError.Message);
         }
 
+        _instrumentation.EndRun(runActivity, run, status, runError, duration);
+
         return new WorkflowResult
         {
             WorkflowName = workflow.Name,
@@ -221,6 +228,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     /// <returns>A task that completes when the providers are cleaned up.</returns>
     public async ValueTask DisposeAsync()
     {
+        _instrumentation.Dispose();
         if (_ownsProviders)
         {
             await Providers.CleanupAsync().ConfigureAwait(false);
@@ -237,6 +245,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             _logger.PromptSent(step.Step.Name, request.Prompt);
         }
 
+        var activity = _instrumentation.StartModelCall(name, provider, request);
         var started = _timeProvider.GetTimestamp();
         LlmResponse response;
         try
@@ -244,15 +253,22 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             response = await provider.CompleteAsync(request, cancellationToken).ConfigureAwait(false)
                 ?? throw new ProviderException($"Provider '{name}' ({provider.GetType().FullName}) returned no response.", name);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            _logger.ModelCallFailed(ex, step.Step.Name, name, request.Model, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = _timeProvider.GetElapsedTime(started);
+            _instrumentation.FailModelCall(activity, provider, request, ex, elapsed);
+            if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.ModelCallFailed(ex, step.Step.Name, name, request.Model, elapsed.TotalMilliseconds);
+            }
+
             throw;
         }
 
         var latency = _timeProvider.GetElapsedTime(started);
         var model = response.Model ?? request.Model;
         var cost = _prices.Estimate(model, response.Usage);
+        _instrumentation.EndModelCall(activity, provider, request, response, latency, cost);
         step.Record(name, model, response.Usage, cost);
         run.Usage.Record(step.Step.Name, model, response.Usage, cost);
         _logger.ModelCallCompleted(
@@ -270,6 +286,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     {
         var accumulator = new StepAccumulator(step);
         var context = new StepContext(run, accumulator);
+        var activity = WorkflowInstrumentation.StartStep(run, step);
         var startedAt = _timeProvider.GetUtcNow();
         var startTimestamp = _timeProvider.GetTimestamp();
         _logger.StepStarted(step.Name, step.StepType);
@@ -311,7 +328,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 break;
         }
 
-        return new StepResult
+        var result = new StepResult
         {
             StepName = step.Name,
             StepType = step.StepType,
@@ -329,6 +346,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             CompletedAt = startedAt + duration,
             Duration = duration,
         };
+        _instrumentation.EndStep(activity, run, result);
+        return result;
     }
 
     private static async Task<object?> InvokeStepAsync(WorkflowStep step, StepContext context, CancellationToken runToken)

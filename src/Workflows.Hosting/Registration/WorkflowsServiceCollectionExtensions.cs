@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -58,7 +59,8 @@ public static class WorkflowsServiceCollectionExtensions
                 provider.GetRequiredService<IServiceScopeFactory>(),
                 provider.GetRequiredService<WorkflowCatalog>(),
                 provider.GetService<ILoggerFactory>(),
-                provider.GetService<TimeProvider>()));
+                provider.GetService<TimeProvider>(),
+                provider.GetService<IMeterFactory>()));
             services.TryAddSingleton<IWorkflowEngine>(static provider => provider.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkflowsHostedService>());
         }
