@@ -47,6 +47,9 @@ public sealed class Workflow
     /// <summary>Gets the steps, in run order.</summary>
     public IReadOnlyList<WorkflowStep> Steps { get; }
 
+    /// <summary>Gets the budget of this workflow's runs; <see langword="null"/> for the configured one.</summary>
+    public RunBudget? Budget { get; init; }
+
     /// <summary>Starts building a workflow.</summary>
     /// <param name="name">The workflow's name.</param>
     /// <returns>A builder.</returns>

@@ -4,6 +4,7 @@ namespace Workflows;
 public sealed class WorkflowBuilder
 {
     private readonly List<WorkflowStep> _steps = [];
+    private RunBudget? _budget;
 
     /// <summary>Initializes a new instance of the <see cref="WorkflowBuilder"/> class.</summary>
     /// <param name="name">The workflow's name.</param>
@@ -67,12 +68,29 @@ public sealed class WorkflowBuilder
     /// <param name="name">The step's name in this workflow; the type name when <see langword="null"/>.</param>
     /// <param name="isCritical">Whether the step's failure fails the run.</param>
     /// <returns>This builder.</returns>
-    public WorkflowBuilder AddStep<TStep>(string? name = null, bool isCritical = true)
+    /// <param name="resiliencePipeline">The name of a Polly resilience pipeline registered in the container that retries or times out the step.</param>
+    /// <param name="timeout">The step's own timeout, over all its attempts; the step fails (the run goes on if it is not critical).</param>
+    public WorkflowBuilder AddStep<TStep>(string? name = null, bool isCritical = true, string? resiliencePipeline = null, TimeSpan? timeout = null)
         where TStep : WorkflowStep =>
-        AddStep(new ServiceStep(name ?? typeof(TStep).Name, typeof(TStep)) { IsCritical = isCritical });
+        AddStep(new ServiceStep(name ?? typeof(TStep).Name, typeof(TStep))
+        {
+            IsCritical = isCritical,
+            ResiliencePipelineName = resiliencePipeline,
+            Timeout = timeout,
+        });
+
+    /// <summary>Sets the budget of the workflow's runs (a run's own budget still takes precedence).</summary>
+    /// <param name="budget">The token and/or cost limits.</param>
+    /// <returns>This builder.</returns>
+    public WorkflowBuilder WithBudget(RunBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        _budget = budget;
+        return this;
+    }
 
     /// <summary>Validates and builds the workflow.</summary>
     /// <returns>The workflow.</returns>
     /// <exception cref="WorkflowException">The definition is invalid.</exception>
-    public Workflow Build() => new(Name, _steps);
+    public Workflow Build() => new(Name, _steps) { Budget = _budget };
 }

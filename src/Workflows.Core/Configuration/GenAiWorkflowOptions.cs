@@ -66,6 +66,13 @@ public sealed class GenAiWorkflowOptions
     /// </summary>
     public IDictionary<string, ModelPrice> Pricing { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Gets the budget applied to runs whose workflow and run options set none (<c>GenAiWorkflows:Budget:MaxTokens</c>,
+    /// <c>GenAiWorkflows:Budget:MaxCostUsd</c>).
+    /// </summary>
+    /// <value>The default value has no limits.</value>
+    public RunBudget Budget { get; } = new();
+
     /// <summary>Gets the run timeout as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan RunTimeout => TimeSpan.FromSeconds(TimeoutSeconds);
 }

@@ -24,6 +24,14 @@ public static class WorkflowsBuilderExtensions
                 $"Provider type {typeof(TProvider).FullName} is abstract; register a concrete type.", name, typeof(TProvider));
         }
 
+        if (typeof(TProvider).GetConstructors().Length == 0)
+        {
+            throw new PluginRegistrationException(
+                $"Provider type {typeof(TProvider).FullName} has no public constructor, so the container cannot create it. " +
+                "Add a public constructor or register it with AddProvider(name, factory).",
+                name, typeof(TProvider));
+        }
+
         AddRegistration(builder, name, typeof(TProvider), provider => provider.GetRequiredKeyedService<LlmProvider>(name));
         builder.Services.AddKeyedSingleton<LlmProvider, TProvider>(name);
         return builder;
@@ -60,7 +68,7 @@ public static class WorkflowsBuilderExtensions
 
     /// <summary>
     /// Registers a step type, resolved from each run's service scope (so it may take scoped services).
-    /// Use it in a workflow with <see cref="WorkflowBuilder.AddStep{TStep}(string?, bool)"/>.
+    /// Use it in a workflow with <see cref="WorkflowBuilder.AddStep{TStep}(string?, bool, string?, TimeSpan?)"/>.
     /// </summary>
     /// <typeparam name="TStep">The step type.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -101,6 +109,33 @@ public static class WorkflowsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(workflow);
         builder.Services.AddSingleton(new WorkflowRegistration(workflow.Name, _ => workflow));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a middleware type, created once by the container. Hooks run in registration order: the first registered
+    /// runs first for every hook.
+    /// </summary>
+    /// <typeparam name="TMiddleware">The middleware type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IWorkflowsBuilder UseMiddleware<TMiddleware>(this IWorkflowsBuilder builder)
+        where TMiddleware : WorkflowMiddleware
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<WorkflowMiddleware, TMiddleware>());
+        return builder;
+    }
+
+    /// <summary>Adds a middleware instance. Hooks run in registration order.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="middleware">The middleware.</param>
+    /// <returns>The builder.</returns>
+    public static IWorkflowsBuilder UseMiddleware(this IWorkflowsBuilder builder, WorkflowMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(middleware);
+        builder.Services.AddSingleton(middleware);
         return builder;
     }
 

@@ -49,4 +49,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, EventName = "CompletionReceived", Level = LogLevel.Trace,
         Message = "Completion of step {StepName}: {Completion}")]
     public static partial void CompletionReceived(this ILogger logger, string stepName, string completion);
+
+    [LoggerMessage(EventId = 1011, EventName = "MiddlewareFailed", Level = LogLevel.Warning,
+        Message = "Middleware {MiddlewareType} failed in {Hook} during workflow {WorkflowName} (critical: {IsCritical}).")]
+    public static partial void MiddlewareFailed(this ILogger logger, Exception exception, string middlewareType, string hook, string workflowName, bool isCritical);
+
+    [LoggerMessage(EventId = 1012, EventName = "BudgetExceeded", Level = LogLevel.Warning,
+        Message = "Workflow {WorkflowName} run {WorkflowId} stopped at step {StepName}: {Reason}")]
+    public static partial void BudgetExceeded(this ILogger logger, string workflowName, string workflowId, string stepName, string reason);
+
+    [LoggerMessage(EventId = 1013, EventName = "StepRetrying", Level = LogLevel.Information,
+        Message = "Step {StepName} attempt {Attempt} starting.")]
+    public static partial void StepAttemptStarting(this ILogger logger, string stepName, int attempt);
 }

@@ -19,6 +19,9 @@ internal sealed class StepAccumulator(WorkflowStep step)
 
     public int Attempts { get; set; } = 1;
 
+    /// <summary>Gets or sets the type of the provider whose call failed last, for error attribution.</summary>
+    public Type? FailedProviderType { get; set; }
+
     public void Record(string provider, string model, TokenUsage usage, CostEstimate cost)
     {
         lock (_gate)

@@ -28,6 +28,9 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly WorkflowInstrumentation _instrumentation;
     private readonly bool _ownsProviders;
+    private readonly ILogger _middlewareLogger;
+    private readonly Lock _middlewareGate = new();
+    private volatile WorkflowMiddleware[] _middleware;
 
     /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class with only the built-in mock provider.</summary>
     public WorkflowEngine()
@@ -68,7 +71,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         WorkflowCatalog? catalog = null,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IEnumerable<WorkflowMiddleware>? middleware = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         Providers = providers;
@@ -82,12 +86,31 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("Workflows.Engine");
         StepLogger = loggerFactory.CreateLogger("Workflows.Steps");
+        _middlewareLogger = loggerFactory.CreateLogger("Workflows.Middleware");
+        _middleware = middleware?.ToArray() ?? [];
     }
 
     /// <summary>Gets the providers this engine calls.</summary>
     public LlmProviderRegistry Providers { get; }
 
     internal ILogger StepLogger { get; }
+
+    /// <summary>
+    /// Appends a middleware; hooks run in registration order (middleware registered in the container come first).
+    /// Runs already started keep the middleware they started with.
+    /// </summary>
+    /// <param name="middleware">The middleware.</param>
+    /// <returns>This engine, for chaining.</returns>
+    public WorkflowEngine Use(WorkflowMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_middlewareGate)
+        {
+            _middleware = [.. _middleware, middleware];
+        }
+
+        return this;
+    }
 
     /// <summary>Registers a workflow so it can be run by name.</summary>
     /// <param name="workflow">The workflow.</param>
@@ -138,7 +161,11 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
         var correlationId = options?.CorrelationId ?? CurrentTraceId() ?? Guid.NewGuid().ToString("N");
         await using var scope = _scopeFactory?.CreateAsyncScope();
-        var run = new WorkflowRun(this, workflow, correlationId, inputs, scope?.ServiceProvider ?? EmptyServiceProvider.Instance, _options);
+        var run = new WorkflowRun(this, workflow, correlationId, inputs, scope?.ServiceProvider ?? EmptyServiceProvider.Instance, _options)
+        {
+            Middleware = _middleware is { Length: > 0 } middleware ? new MiddlewarePipeline(middleware, _middlewareLogger) : MiddlewarePipeline.Empty,
+            Budget = BudgetGuard.Create(options, workflow, _options, _prices),
+        };
 
         using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
         using var runSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
@@ -154,7 +181,25 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         ErrorInfo? runError = null;
         object? output = null;
 
-        foreach (var step in workflow.Steps)
+        var runContext = new MiddlewareContext(run, stepName: null, providerName: null);
+        if (!run.Middleware.IsEmpty)
+        {
+            try
+            {
+                await run.Middleware.OnWorkflowStartAsync(runContext, runSource.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (runSource.IsCancellationRequested)
+            {
+                (status, runError) = Interruption(stepName: null, stepType: null, cancellationToken);
+            }
+            catch (Exception ex) when (ex is MiddlewareAbortedException or MiddlewareFailedException)
+            {
+                status = WorkflowStatus.Failed;
+                runError = Classify(ex, stepName: null, stepType: null, pluginType: null);
+            }
+        }
+
+        foreach (var step in status == WorkflowStatus.Running ? workflow.Steps : [])
         {
             if (runSource.IsCancellationRequested)
             {
@@ -177,7 +222,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 break;
             }
 
-            if (step.IsCritical)
+            if (step.IsCritical || result.Error?.Kind is ErrorKind.Aborted or ErrorKind.MiddlewareFailed or ErrorKind.BudgetExceeded)
             {
                 status = WorkflowStatus.Failed;
                 runError = result.Error;
@@ -200,7 +245,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
         _instrumentation.EndRun(runActivity, run, status, runError, duration);
 
-        return new WorkflowResult
+        var workflowResult = new WorkflowResult
         {
             WorkflowName = workflow.Name,
             WorkflowId = run.WorkflowId,
@@ -222,6 +267,13 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 Steps = [.. stepResults.Select(static s => new StepMetrics(s.StepName, s.StartedAt, s.CompletedAt, s.Duration, s.Usage, s.Cost))],
             },
         };
+
+        if (!run.Middleware.IsEmpty)
+        {
+            await run.Middleware.OnWorkflowEndAsync(runContext, workflowResult, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return workflowResult;
     }
 
     /// <summary>Cleans up the providers, when this engine created their registry.</summary>
@@ -240,12 +292,34 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     {
         var name = string.IsNullOrWhiteSpace(providerName) ? run.Options.DefaultProvider : providerName;
         var provider = await Providers.GetInitializedAsync(name, cancellationToken).ConfigureAwait(false);
+        var hookContext = run.Middleware.IsEmpty ? null : new MiddlewareContext(run, step.Step.Name, name);
+        if (hookContext is not null)
+        {
+            request = await run.Middleware.BeforeLlmCallAsync(hookContext, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (run.Budget is { } budget)
+        {
+            try
+            {
+                budget.EnsureAffordable(run.Usage, request);
+            }
+            catch (BudgetExceededException ex)
+            {
+                _logger.BudgetExceeded(run.Workflow.Name, run.WorkflowId, step.Step.Name, ex.Message);
+                throw;
+            }
+        }
+
         if (_logger.IsEnabled(LogLevel.Trace))
         {
             _logger.PromptSent(step.Step.Name, request.Prompt);
         }
 
-        var activity = _instrumentation.StartModelCall(name, provider, request);
+        // A provider that records the GenAI client spans and metrics itself (an IChatClient with UseOpenTelemetry())
+        // must not have them recorded twice; its cost is still counted below.
+        var instrumented = !provider.RecordsGenAiTelemetry;
+        var activity = instrumented ? _instrumentation.StartModelCall(name, provider, request) : null;
         var started = _timeProvider.GetTimestamp();
         LlmResponse response;
         try
@@ -255,8 +329,13 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
         catch (Exception ex)
         {
+            step.FailedProviderType = provider.GetType();
             var elapsed = _timeProvider.GetElapsedTime(started);
-            _instrumentation.FailModelCall(activity, provider, request, ex, elapsed);
+            if (instrumented)
+            {
+                _instrumentation.FailModelCall(activity, provider, request, ex, elapsed);
+            }
+
             if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 _logger.ModelCallFailed(ex, step.Step.Name, name, request.Model, elapsed.TotalMilliseconds);
@@ -268,7 +347,14 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         var latency = _timeProvider.GetElapsedTime(started);
         var model = response.Model ?? request.Model;
         var cost = _prices.Estimate(model, response.Usage);
-        _instrumentation.EndModelCall(activity, provider, request, response, latency, cost);
+        if (instrumented)
+        {
+            _instrumentation.EndModelCall(activity, provider, request, response, latency, cost);
+        }
+        else if (cost.AmountUsd > 0 && _instrumentation.Cost.Enabled)
+        {
+            _instrumentation.Cost.Add((double)cost.AmountUsd, new KeyValuePair<string, object?>("gen_ai.request.model", request.Model));
+        }
         step.Record(name, model, response.Usage, cost);
         run.Usage.Record(step.Step.Name, model, response.Usage, cost);
         _logger.ModelCallCompleted(
@@ -277,6 +363,11 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         if (_logger.IsEnabled(LogLevel.Trace))
         {
             _logger.CompletionReceived(step.Step.Name, response.Content);
+        }
+
+        if (hookContext is not null)
+        {
+            response = await run.Middleware.AfterLlmCallAsync(hookContext, request, response, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
@@ -297,7 +388,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         Exception? failure = null;
         try
         {
-            output = await InvokeStepAsync(step, context, runToken).ConfigureAwait(false);
+            output = await ExecuteWithPoliciesAsync(run, step, context, accumulator, runToken).ConfigureAwait(false);
             status = StepStatus.Completed;
             run.SetOutput(step.Name, output);
         }
@@ -311,7 +402,22 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         {
             status = StepStatus.Failed;
             failure = ex;
-            error = ErrorInfo.FromException(ex, ErrorKind.StepFailed, step.Name, step.StepType, PluginTypeOf(step));
+            error = Classify(ex, step.Name, step.StepType, accumulator.FailedProviderType ?? PluginTypeOf(step));
+            if (error.Kind == ErrorKind.StepFailed && !run.Middleware.IsEmpty)
+            {
+                try
+                {
+                    await run.Middleware.OnStepErrorAsync(new MiddlewareContext(run, step.Name, accumulator.Provider), ex, runToken).ConfigureAwait(false);
+                }
+                catch (Exception hookFailure) when (hookFailure is MiddlewareAbortedException or MiddlewareFailedException)
+                {
+                    error = Classify(hookFailure, step.Name, step.StepType, pluginType: null);
+                }
+                catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+                {
+                    // The run is ending anyway; the step keeps its own error.
+                }
+            }
         }
 
         var duration = _timeProvider.GetElapsedTime(startTimestamp);
@@ -350,6 +456,87 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         return result;
     }
 
+    private async Task<object?> ExecuteWithPoliciesAsync(
+        WorkflowRun run, WorkflowStep step, StepContext context, StepAccumulator accumulator, CancellationToken runToken)
+    {
+        using var stepTimeout = step.Timeout is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using var linked = stepTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(runToken, stepTimeout.Token);
+        var token = linked?.Token ?? runToken;
+        try
+        {
+            var pipeline = ResolvePipeline(run, step);
+            if (pipeline is null)
+            {
+                return await InvokeStepAsync(step, context, token).ConfigureAwait(false);
+            }
+
+            var attempts = 0;
+            var outcome = await pipeline.ExecuteAsync(
+                async attemptToken =>
+                {
+                    accumulator.Attempts = ++attempts;
+                    if (attempts > 1)
+                    {
+                        _logger.StepAttemptStarting(step.Name, attempts);
+                    }
+
+                    try
+                    {
+                        return new StepAttempt(await InvokeStepAsync(step, context, attemptToken).ConfigureAwait(false), null);
+                    }
+                    catch (ProviderException ex) when (!step.RetryProviderErrors)
+                    {
+                        // Returned, not thrown, so the step's retry policy cannot retry what the provider already retried.
+                        return new StepAttempt(null, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+                    }
+                },
+                token).ConfigureAwait(false);
+            outcome.ProviderFailure?.Throw();
+            return outcome.Output;
+        }
+        catch (OperationCanceledException) when (stepTimeout is { IsCancellationRequested: true } && !runToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"Step '{step.Name}' exceeded its timeout of {step.Timeout!.Value.TotalSeconds:0.###} s after {accumulator.Attempts} attempt(s).");
+        }
+    }
+
+    private static Polly.ResiliencePipeline? ResolvePipeline(WorkflowRun run, WorkflowStep step)
+    {
+        if (step.ResiliencePipelineName is not { } name)
+        {
+            return step.ResiliencePipeline;
+        }
+
+        if (run.Services.GetService(typeof(Polly.Registry.ResiliencePipelineProvider<string>)) is not Polly.Registry.ResiliencePipelineProvider<string> pipelines)
+        {
+            throw new PluginNotFoundException(
+                $"Step '{step.Name}' uses the resilience pipeline '{name}', but the engine's container has no resilience pipelines. " +
+                $"Register it with services.AddResiliencePipeline(\"{name}\", pipeline => ...) and run the engine from AddGenAiWorkflows.");
+        }
+
+        if (!pipelines.TryGetPipeline(name, out var pipeline))
+        {
+            throw new PluginNotFoundException(
+                $"Step '{step.Name}' uses the resilience pipeline '{name}', which is not registered. " +
+                $"Register it with services.AddResiliencePipeline(\"{name}\", pipeline => ...).");
+        }
+
+        return pipeline;
+    }
+
+    private static ErrorInfo Classify(Exception exception, string? stepName, string? stepType, Type? pluginType) => exception switch
+    {
+        MiddlewareAbortedException aborted => ErrorInfo.FromException(aborted, ErrorKind.Aborted, stepName, stepType, aborted.MiddlewareType) with
+        {
+            Message = aborted.Message,
+        },
+        MiddlewareFailedException failed => ErrorInfo.FromException(failed, ErrorKind.MiddlewareFailed, stepName, stepType, failed.MiddlewareType),
+        AbortException abort => ErrorInfo.FromException(abort, ErrorKind.Aborted, stepName, stepType, pluginType),
+        BudgetExceededException budget => ErrorInfo.FromException(budget, ErrorKind.BudgetExceeded, stepName, stepType),
+        _ => ErrorInfo.FromException(exception, ErrorKind.StepFailed, stepName, stepType, pluginType),
+    };
+
     private static async Task<object?> InvokeStepAsync(WorkflowStep step, StepContext context, CancellationToken runToken)
     {
         // On the thread pool, so that a step that blocks synchronously cannot hold the run past its timeout:
@@ -367,7 +554,12 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
     }
 
-    private static Type? PluginTypeOf(WorkflowStep step) => step is ServiceStep service ? service.ImplementationType : null;
+    private static Type? PluginTypeOf(WorkflowStep step) => step switch
+    {
+        ServiceStep service => service.ImplementationType,
+        LlmStep or TransformStep => null,
+        _ => step.GetType(),
+    };
 
     private static (WorkflowStatus Status, ErrorInfo Error) Interruption(string? stepName, string? stepType, CancellationToken callerToken)
     {
@@ -404,6 +596,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         options.DefaultProvider = providerName;
         return options;
     }
+
+    private readonly record struct StepAttempt(object? Output, System.Runtime.ExceptionServices.ExceptionDispatchInfo? ProviderFailure);
 
     /// <summary>The log scope of a run: its name, id and correlation id as structured state.</summary>
     private sealed class RunScope(string workflowName, string workflowId, string correlationId) : IReadOnlyList<KeyValuePair<string, object?>>

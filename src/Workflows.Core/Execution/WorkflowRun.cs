@@ -38,5 +38,11 @@ internal sealed class WorkflowRun
 
     public TokenUsageTracker Usage { get; } = new();
 
+    public Dictionary<string, object?> Items { get; } = new(StringComparer.Ordinal);
+
+    public MiddlewarePipeline Middleware { get; init; } = MiddlewarePipeline.Empty;
+
+    public BudgetGuard? Budget { get; init; }
+
     public void SetOutput(string stepName, object? output) => _variables[stepName] = output;
 }

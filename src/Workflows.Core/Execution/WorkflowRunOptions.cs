@@ -8,4 +8,7 @@ public sealed record WorkflowRunOptions
 
     /// <summary>Gets the run's timeout; the configured <see cref="GenAiWorkflowOptions.TimeoutSeconds"/> when <see langword="null"/>.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Gets the budget of this run; the workflow's or the configured budget when <see langword="null"/>.</summary>
+    public RunBudget? Budget { get; init; }
 }

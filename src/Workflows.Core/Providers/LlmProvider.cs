@@ -19,6 +19,12 @@ public abstract class LlmProvider
     /// <summary>Gets the server the provider calls, used for <c>server.address</c>/<c>server.port</c>; <see langword="null"/> when none.</summary>
     public virtual Uri? Endpoint => null;
 
+    /// <summary>
+    /// Gets whether the provider already records the OpenTelemetry GenAI client spans and metrics itself (for example an
+    /// <c>IChatClient</c> built with <c>UseOpenTelemetry()</c>), so the engine must not record them a second time.
+    /// </summary>
+    internal virtual bool RecordsGenAiTelemetry => false;
+
     /// <summary>Completes a request.</summary>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -1,3 +1,5 @@
+using Polly;
+
 namespace Workflows;
 
 /// <summary>One step of a workflow. Its output is stored in the run under the step's <see cref="Name"/>.</summary>
@@ -25,6 +27,26 @@ public abstract class WorkflowStep
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IsCritical { get; init; } = true;
+
+    /// <summary>
+    /// Gets the name of a Polly resilience pipeline registered in the container (for example with
+    /// <c>services.AddResiliencePipeline(name, ...)</c>) that wraps each execution of the step: retries, timeouts.
+    /// </summary>
+    /// <remarks>Each try counts in <see cref="StepResult.Attempts"/>. See <see cref="RetryProviderErrors"/>.</remarks>
+    public string? ResiliencePipelineName { get; init; }
+
+    /// <summary>Gets a Polly resilience pipeline that wraps each execution of the step (used when no name is set; for engines without a container).</summary>
+    public ResiliencePipeline? ResiliencePipeline { get; init; }
+
+    /// <summary>
+    /// Gets whether the step's resilience pipeline may retry a <see cref="ProviderException"/>. Off by default, because
+    /// providers that speak HTTP (OpenAI) already retry transient failures; turning it on multiplies those attempts.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RetryProviderErrors { get; init; }
+
+    /// <summary>Gets the step's timeout over all its attempts; <see langword="null"/> for none (the run's timeout still applies).</summary>
+    public TimeSpan? Timeout { get; init; }
 
     /// <summary>Runs the step.</summary>
     /// <param name="context">The run's variables, services and model access.</param>

@@ -60,7 +60,8 @@ public static class WorkflowsServiceCollectionExtensions
                 provider.GetRequiredService<WorkflowCatalog>(),
                 provider.GetService<ILoggerFactory>(),
                 provider.GetService<TimeProvider>(),
-                provider.GetService<IMeterFactory>()));
+                provider.GetService<IMeterFactory>(),
+                provider.GetServices<WorkflowMiddleware>()));
             services.TryAddSingleton<IWorkflowEngine>(static provider => provider.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkflowsHostedService>());
         }

@@ -1,0 +1,41 @@
+namespace Workflows;
+
+/// <summary>What a middleware hook sees of the run (and, for step and model-call hooks, of the step).</summary>
+public sealed class MiddlewareContext
+{
+    private readonly WorkflowRun _run;
+
+    internal MiddlewareContext(WorkflowRun run, string? stepName, string? providerName)
+    {
+        _run = run;
+        StepName = stepName;
+        ProviderName = providerName;
+    }
+
+    /// <summary>Gets the workflow's name.</summary>
+    public string WorkflowName => _run.Workflow.Name;
+
+    /// <summary>Gets the run's id.</summary>
+    public string WorkflowId => _run.WorkflowId;
+
+    /// <summary>Gets the run's correlation id.</summary>
+    public string CorrelationId => _run.CorrelationId;
+
+    /// <summary>Gets the current step's name; <see langword="null"/> in workflow start and end hooks.</summary>
+    public string? StepName { get; }
+
+    /// <summary>Gets the registered provider of the model call; <see langword="null"/> outside model-call hooks.</summary>
+    public string? ProviderName { get; }
+
+    /// <summary>Gets the run's variables so far.</summary>
+    public IReadOnlyDictionary<string, object?> Variables => _run.Variables;
+
+    /// <summary>Gets the run's token usage and cost so far.</summary>
+    public TokenUsageTracker Usage => _run.Usage;
+
+    /// <summary>Gets the run's service scope.</summary>
+    public IServiceProvider Services => _run.Services;
+
+    /// <summary>Gets a bag for the middleware's own per-run state, shared by all hooks of the run.</summary>
+    public IDictionary<string, object?> Items => _run.Items;
+}
