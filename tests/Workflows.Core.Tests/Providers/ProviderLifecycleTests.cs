@@ -1,0 +1,78 @@
+namespace Workflows.Tests.Providers;
+
+public sealed class ProviderLifecycleTests
+{
+    [Fact]
+    public async Task Engine_ConcurrentFirstCalls_InitializeOnceAndCleanupOnDisposal()
+    {
+        var provider = new SlowInitProvider();
+        var engine = new WorkflowEngine(provider);
+        var workflow = Workflow.Create("lifecycle").AddLlmStep("a", "hi {n}").Build();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => engine.ExecuteAsync(workflow, new Dictionary<string, object?> { ["n"] = i }))));
+        await engine.DisposeAsync();
+
+        Assert.All(results, r => Assert.Equal(WorkflowStatus.Completed, r.Status));
+        Assert.Equal(1, provider.Initializations);
+        Assert.Equal(1, provider.Cleanups);
+    }
+
+    [Fact]
+    public async Task Engine_ProviderInitializationFails_RunFailsNamingProviderAndCleanupStillRuns()
+    {
+        var provider = new SlowInitProvider { FailInitialization = true };
+        var engine = new WorkflowEngine(provider);
+        var workflow = Workflow.Create("lifecycle").AddLlmStep("a", "hi").Build();
+
+        var first = await engine.ExecuteAsync(workflow);
+        var second = await engine.ExecuteAsync(workflow);
+        await engine.DisposeAsync();
+
+        Assert.Equal(WorkflowStatus.Failed, first.Status);
+        Assert.Contains("Provider 'default'", first.Error?.Message, StringComparison.Ordinal);
+        Assert.Contains("failed to initialize", first.Error?.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(SlowInitProvider).FullName, first.Error?.PluginType);
+        Assert.Equal(WorkflowStatus.Failed, second.Status);
+        Assert.Equal(1, provider.Initializations);
+        Assert.Equal(0, provider.Calls);
+        Assert.Equal(1, provider.Cleanups);
+    }
+
+    private sealed class SlowInitProvider : LlmProvider
+    {
+        private int _initializations;
+        private int _cleanups;
+        private int _calls;
+
+        public bool FailInitialization { get; init; }
+
+        public int Initializations => Volatile.Read(ref _initializations);
+
+        public int Cleanups => Volatile.Read(ref _cleanups);
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public override async Task InitializeAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _initializations);
+            await Task.Delay(20, cancellationToken);
+            if (FailInitialization)
+            {
+                throw new InvalidOperationException("no credentials");
+            }
+        }
+
+        public override Task CleanupAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _cleanups);
+            return Task.CompletedTask;
+        }
+
+        public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return Task.FromResult(new LlmResponse("ok"));
+        }
+    }
+}
