@@ -17,9 +17,32 @@ internal static class CheckedBinder
         where TOptions : class
     {
         var failures = new List<string>();
-        foreach (var property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        Check(section, typeof(TOptions), failures, depth: 0);
+        if (failures.Count > 0)
         {
-            if (!property.CanWrite || !IsScalar(property.PropertyType))
+            throw new OptionsValidationException(optionsName ?? Options.DefaultName, typeof(TOptions), failures);
+        }
+
+        section.Bind(options);
+    }
+
+    private static void Check(IConfigurationSection section, Type type, List<string> failures, int depth)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (!IsScalar(property.PropertyType))
+            {
+                // Nested settings objects (Budget, ...) are checked too; collections and dictionaries are left to the binder.
+                if (depth < 3 && property.PropertyType.IsClass && property.PropertyType != typeof(string) &&
+                    !typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType))
+                {
+                    Check(section.GetSection(property.Name), property.PropertyType, failures, depth + 1);
+                }
+
+                continue;
+            }
+
+            if (!property.CanWrite)
             {
                 continue;
             }
@@ -37,13 +60,6 @@ internal static class CheckedBinder
                     $"Fix it in appsettings.json or config.yaml, or set the environment variable {EnvironmentVariableNames.Describe(child.Path)}.");
             }
         }
-
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(optionsName ?? Options.DefaultName, typeof(TOptions), failures);
-        }
-
-        section.Bind(options);
     }
 
     private static bool IsScalar(Type type)

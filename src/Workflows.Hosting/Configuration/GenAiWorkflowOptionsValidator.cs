@@ -57,6 +57,16 @@ internal sealed class GenAiWorkflowOptionsValidator(IEnumerable<ProviderRegistra
                 $"one of {string.Join(", ", Enum.GetNames<LogLevel>())}"));
         }
 
+        if (options.Budget.MaxTokens is <= 0)
+        {
+            builder.AddError(Message("Budget:MaxTokens", options.Budget.MaxTokens, "a whole number of tokens greater than 0 (or unset for no limit)"));
+        }
+
+        if (options.Budget.MaxCostUsd is <= 0)
+        {
+            builder.AddError(Message("Budget:MaxCostUsd", options.Budget.MaxCostUsd, "an amount in US dollars greater than 0 (or unset for no limit)"));
+        }
+
         foreach (var (model, price) in options.Pricing)
         {
             if (price is null || price.InputPerMillionTokens < 0 || price.OutputPerMillionTokens < 0 || price.CachedInputPerMillionTokens < 0)
