@@ -73,6 +73,12 @@ public sealed class GenAiWorkflowOptions
     /// <value>The default value has no limits.</value>
     public RunBudget Budget { get; } = new();
 
+    /// <summary>
+    /// Gets the workflows defined in configuration, by name (<c>GenAiWorkflows:Workflows:&lt;name&gt;:Steps:0:Prompt</c>...).
+    /// The engine registers them like workflows added in code.
+    /// </summary>
+    public IDictionary<string, WorkflowDefinition> Workflows { get; } = new Dictionary<string, WorkflowDefinition>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets the run timeout as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan RunTimeout => TimeSpan.FromSeconds(TimeoutSeconds);
 }

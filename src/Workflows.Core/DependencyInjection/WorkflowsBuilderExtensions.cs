@@ -78,6 +78,11 @@ public static class WorkflowsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddTransient<TStep>();
+        if (!builder.Services.Any(static d => d.ImplementationInstance is StepTypeRegistration { StepType: var type } && type == typeof(TStep)))
+        {
+            builder.Services.AddSingleton(new StepTypeRegistration(typeof(TStep)));
+        }
+
         return builder;
     }
 

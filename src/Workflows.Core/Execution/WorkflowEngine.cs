@@ -88,6 +88,13 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         StepLogger = loggerFactory.CreateLogger("Workflows.Steps");
         _middlewareLogger = loggerFactory.CreateLogger("Workflows.Middleware");
         _middleware = middleware?.ToArray() ?? [];
+        if (catalog is null)
+        {
+            foreach (var (name, definition) in _options.Workflows)
+            {
+                _catalog.Add(definition.ToWorkflow(name));
+            }
+        }
     }
 
     /// <summary>Gets the providers this engine calls.</summary>

@@ -32,9 +32,15 @@ internal static class CheckedBinder
         {
             if (!IsScalar(property.PropertyType))
             {
-                // Nested settings objects (Budget, ...) are checked too; collections and dictionaries are left to the binder.
-                if (depth < 3 && property.PropertyType.IsClass && property.PropertyType != typeof(string) &&
-                    !typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType))
+                // Nested settings objects (Budget), and the items of lists and dictionaries of them (Workflows, Steps), are checked too.
+                if (depth < 5 && property.PropertyType != typeof(string) && ElementType(property.PropertyType) is { } elementType)
+                {
+                    foreach (var item in section.GetSection(property.Name).GetChildren())
+                    {
+                        Check(item, elementType, failures, depth + 1);
+                    }
+                }
+                else if (depth < 5 && property.PropertyType.IsClass && property.PropertyType != typeof(string))
                 {
                     Check(section.GetSection(property.Name), property.PropertyType, failures, depth + 1);
                 }
@@ -60,6 +66,30 @@ internal static class CheckedBinder
                     $"Fix it in appsettings.json or config.yaml, or set the environment variable {EnvironmentVariableNames.Describe(child.Path)}.");
             }
         }
+    }
+
+    /// <summary>The settings-object element type of a list or string-keyed dictionary property; null for anything else.</summary>
+    private static Type? ElementType(Type type)
+    {
+        foreach (var candidate in type.GetInterfaces().Append(type))
+        {
+            if (!candidate.IsGenericType)
+            {
+                continue;
+            }
+
+            var definition = candidate.GetGenericTypeDefinition();
+            var arguments = candidate.GetGenericArguments();
+            var element = definition == typeof(IDictionary<,>) && arguments[0] == typeof(string) ? arguments[1]
+                : definition == typeof(IList<>) ? arguments[0]
+                : null;
+            if (element is not null && element.IsClass && element != typeof(string) && !IsScalar(element))
+            {
+                return element;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsScalar(Type type)

@@ -8,7 +8,10 @@ namespace Workflows.Hosting;
 /// Validates <see cref="GenAiWorkflowOptions"/> on host start. Each failure names the key, the bad value, what is
 /// allowed and the environment variable that sets it.
 /// </summary>
-internal sealed class GenAiWorkflowOptionsValidator(IEnumerable<ProviderRegistration> providers) : IValidateOptions<GenAiWorkflowOptions>
+internal sealed class GenAiWorkflowOptionsValidator(
+    IEnumerable<ProviderRegistration> providers,
+    IEnumerable<StepTypeRegistration> stepTypes,
+    IEnumerable<WorkflowRegistration> codeWorkflows) : IValidateOptions<GenAiWorkflowOptions>
 {
     public ValidateOptionsResult Validate(string? name, GenAiWorkflowOptions options)
     {
@@ -73,6 +76,26 @@ internal sealed class GenAiWorkflowOptionsValidator(IEnumerable<ProviderRegistra
             {
                 builder.AddError(Message($"Pricing:{model}", "a negative or missing price",
                     "InputPerMillionTokens, OutputPerMillionTokens and CachedInputPerMillionTokens of zero or more (US dollars per million tokens)"));
+            }
+        }
+
+        foreach (var (workflowName, definition) in options.Workflows)
+        {
+            if (codeWorkflows.Any(w => string.Equals(w.Name, workflowName, StringComparison.OrdinalIgnoreCase)))
+            {
+                builder.AddError(
+                    $"{GenAiWorkflowOptions.SectionName}:Workflows:{workflowName} defines a workflow that is also added in code with " +
+                    $"AddWorkflow(\"{workflowName}\", ...). Rename one of them.");
+                continue;
+            }
+
+            try
+            {
+                _ = (definition ?? new WorkflowDefinition()).ToWorkflow(workflowName, name => StepTypeRegistration.Resolve(stepTypes, name));
+            }
+            catch (WorkflowException ex)
+            {
+                builder.AddError(ex.Message);
             }
         }
 

@@ -50,6 +50,12 @@ public static class WorkflowsServiceCollectionExtensions
                     catalog.Add(registration.Factory(provider));
                 }
 
+                var stepTypes = provider.GetServices<StepTypeRegistration>().ToArray();
+                foreach (var (name, definition) in provider.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value.Workflows)
+                {
+                    catalog.Add(definition.ToWorkflow(name, stepName => StepTypeRegistration.Resolve(stepTypes, stepName)));
+                }
+
                 return catalog;
             });
             services.TryAddSingleton(static provider => new WorkflowEngine(
