@@ -245,7 +245,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             _logger.PromptSent(step.Step.Name, request.Prompt);
         }
 
-        var activity = _instrumentation.StartModelCall(name, provider, request);
+        var activity = _instrumentation.StartModelCall(name, provider, request, run.CorrelationId);
         var started = _timeProvider.GetTimestamp();
         LlmResponse response;
         try
