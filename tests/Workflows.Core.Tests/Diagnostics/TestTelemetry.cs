@@ -108,5 +108,6 @@ internal static class TestEngines
     /// <summary>A name no other test uses, so process-wide telemetry can be told apart.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    public static Activity StartRootActivity() => new Activity("test-root").SetIdFormat(ActivityIdFormat.W3C).Start();
+    public static Activity StartRootActivity() =>
+        new Activity("test-root") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.SetIdFormat(ActivityIdFormat.W3C).Start();
 }
