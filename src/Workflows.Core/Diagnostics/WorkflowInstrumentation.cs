@@ -1,17 +1,30 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using static Workflows.TelemetryNames;
 
 namespace Workflows;
 
 /// <summary>
 /// The engine's traces and metrics, following the OpenTelemetry GenAI semantic conventions: an
-/// <c>invoke_workflow {name}</c> span per run, a span per step, a <c>chat {model}</c> client span per model call,
-/// and the token, duration, run and cost instruments. Every figure is recorded exactly once, here.
+/// <c>invoke_workflow {name}</c> span per run, a <c>step {name}</c> span per step, a <c>chat {model}</c> client span per
+/// model call, and the token, duration, run and cost instruments. Every figure is recorded exactly once, here.
 /// </summary>
 internal sealed class WorkflowInstrumentation : IDisposable
 {
-    private static readonly ActivitySource Source = new(WorkflowTelemetry.SourceName);
+    /// <summary>The bucket boundaries the GenAI conventions advise for <c>gen_ai.client.token.usage</c>.</summary>
+    internal static readonly IReadOnlyList<long> TokenUsageBuckets =
+        [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+    /// <summary>The bucket boundaries the GenAI conventions advise for <c>gen_ai.client.operation.duration</c> (seconds).</summary>
+    internal static readonly IReadOnlyList<double> OperationDurationBuckets =
+        [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+    /// <summary>The bucket boundaries the GenAI conventions advise for <c>gen_ai.workflow.duration</c> (seconds).</summary>
+    internal static readonly IReadOnlyList<double> WorkflowDurationBuckets =
+        [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
+
+    internal static readonly ActivitySource Source = new(WorkflowTelemetry.SourceName);
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -30,12 +43,19 @@ internal sealed class WorkflowInstrumentation : IDisposable
             _meter = meterFactory.Create(WorkflowTelemetry.SourceName);
         }
 
-        TokenUsage = _meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Number of input and output tokens used per model call.");
-        OperationDuration = _meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of a model call.");
-        WorkflowDuration = _meter.CreateHistogram<double>("gen_ai.workflow.duration", "s", "Duration of a workflow run.");
-        StepDuration = _meter.CreateHistogram<double>("workflows.step.duration", "s", "Duration of a workflow step.");
-        Runs = _meter.CreateCounter<long>("workflows.runs", "{run}", "Workflow runs, by final status.");
-        Cost = _meter.CreateCounter<double>("workflows.cost", "USD", "Cost of model calls in US dollars (priced calls only).");
+        var operationBuckets = new InstrumentAdvice<double> { HistogramBucketBoundaries = OperationDurationBuckets };
+        TokenUsage = _meter.CreateHistogram(
+            Instruments.TokenUsage, "{token}", "Number of input and output tokens used per model call.",
+            tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenUsageBuckets });
+        OperationDuration = _meter.CreateHistogram(
+            Instruments.OperationDuration, "s", "Duration of a model call.", tags: null, advice: operationBuckets);
+        WorkflowDuration = _meter.CreateHistogram(
+            Instruments.WorkflowDuration, "s", "Duration of a workflow run.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WorkflowDurationBuckets });
+        StepDuration = _meter.CreateHistogram(
+            Instruments.StepDuration, "s", "Duration of a workflow step.", tags: null, advice: operationBuckets);
+        Runs = _meter.CreateCounter<long>(Instruments.Runs, "{run}", "Workflow runs, by final status.");
+        Cost = _meter.CreateCounter<double>(Instruments.Cost, "USD", "Cost of model calls in US dollars (priced calls only).");
     }
 
     public Histogram<long> TokenUsage { get; }
@@ -52,27 +72,34 @@ internal sealed class WorkflowInstrumentation : IDisposable
 
     public static Activity? StartRun(WorkflowRun run)
     {
-        var activity = Source.StartActivity($"invoke_workflow {run.Workflow.Name}", ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
+        if (!Source.HasListeners())
         {
-            activity.SetTag("gen_ai.operation.name", "invoke_workflow");
-            activity.SetTag("gen_ai.workflow.name", run.Workflow.Name);
-            activity.SetTag("workflows.workflow.id", run.WorkflowId);
-            activity.SetTag("workflows.correlation_id", run.CorrelationId);
+            return null;
         }
 
-        return activity;
+        // Sampling-relevant attributes are given at creation, so samplers see them.
+        return Source.StartActivity(
+            ActivityKind.Internal,
+            tags:
+            [
+                new(Attributes.OperationName, Operations.InvokeWorkflow),
+                new(Attributes.WorkflowName, run.Workflow.Name),
+                new(Attributes.WorkflowId, run.WorkflowId),
+                new(Attributes.CorrelationId, run.CorrelationId),
+            ],
+            name: $"{Operations.InvokeWorkflow} {run.Workflow.Name}");
     }
 
     public void EndRun(Activity? activity, WorkflowRun run, WorkflowStatus status, ErrorInfo? error, TimeSpan duration)
     {
         var errorType = error is null ? null : ErrorType(error);
+        var statusValue = StatusValue(status);
         if (activity is not null)
         {
-            activity.SetTag("workflows.status", status.ToString());
+            activity.SetTag(Attributes.RunStatus, statusValue);
             if (errorType is not null)
             {
-                activity.SetTag("error.type", errorType);
+                activity.SetTag(Attributes.ErrorType, errorType);
                 activity.SetStatus(ActivityStatusCode.Error, error!.Message);
             }
 
@@ -81,27 +108,33 @@ internal sealed class WorkflowInstrumentation : IDisposable
 
         if (WorkflowDuration.Enabled)
         {
-            WorkflowDuration.Record(duration.TotalSeconds, Tags(("gen_ai.workflow.name", run.Workflow.Name), ("error.type", errorType)));
+            WorkflowDuration.Record(duration.TotalSeconds, Tags((Attributes.WorkflowName, run.Workflow.Name), (Attributes.ErrorType, errorType)));
         }
 
         if (Runs.Enabled)
         {
-            Runs.Add(1, Tags(("gen_ai.workflow.name", run.Workflow.Name), ("workflows.status", status.ToString())));
+            Runs.Add(1, Tags((Attributes.WorkflowName, run.Workflow.Name), (Attributes.RunStatus, statusValue)));
         }
     }
 
     public static Activity? StartStep(WorkflowRun run, WorkflowStep step)
     {
-        var activity = Source.StartActivity($"step {step.Name}", ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
+        if (!Source.HasListeners())
         {
-            activity.SetTag("gen_ai.workflow.name", run.Workflow.Name);
-            activity.SetTag("workflows.step.name", step.Name);
-            activity.SetTag("workflows.step.type", step.StepType);
-            activity.SetTag("workflows.correlation_id", run.CorrelationId);
+            return null;
         }
 
-        return activity;
+        return Source.StartActivity(
+            ActivityKind.Internal,
+            tags:
+            [
+                new(Attributes.WorkflowName, run.Workflow.Name),
+                new(Attributes.WorkflowId, run.WorkflowId),
+                new(Attributes.StepName, step.Name),
+                new(Attributes.StepType, step.StepType),
+                new(Attributes.CorrelationId, run.CorrelationId),
+            ],
+            name: $"{Operations.Step} {step.Name}");
     }
 
     public void EndStep(Activity? activity, WorkflowRun run, StepResult result)
@@ -109,10 +142,10 @@ internal sealed class WorkflowInstrumentation : IDisposable
         var errorType = result.Error is null ? null : ErrorType(result.Error);
         if (activity is not null)
         {
-            activity.SetTag("workflows.step.status", result.Status.ToString());
+            activity.SetTag(Attributes.StepStatus, StatusValue(result.Status));
             if (errorType is not null)
             {
-                activity.SetTag("error.type", errorType);
+                activity.SetTag(Attributes.ErrorType, errorType);
                 activity.SetStatus(ActivityStatusCode.Error, result.Error!.Message);
             }
 
@@ -123,38 +156,47 @@ internal sealed class WorkflowInstrumentation : IDisposable
         {
             StepDuration.Record(
                 result.Duration.TotalSeconds,
-                Tags(("gen_ai.workflow.name", run.Workflow.Name), ("workflows.step.name", result.StepName), ("error.type", errorType)));
+                Tags((Attributes.WorkflowName, run.Workflow.Name), (Attributes.StepName, result.StepName), (Attributes.ErrorType, errorType)));
         }
     }
 
-    public Activity? StartModelCall(string providerName, LlmProvider provider, LlmRequest request)
+    public Activity? StartModelCall(string providerName, LlmProvider provider, LlmRequest request, string correlationId)
     {
-        var activity = Source.StartActivity($"chat {request.Model}", ActivityKind.Client);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var tags = new List<KeyValuePair<string, object?>>(10)
+        {
+            new(Attributes.OperationName, Operations.Chat),
+            new(Attributes.ProviderName, provider.SystemName),
+            new(Attributes.RequestModel, request.Model),
+        };
+        if (provider.Endpoint is { } endpoint)
+        {
+            tags.Add(new(Attributes.ServerAddress, endpoint.Host));
+            tags.Add(new(Attributes.ServerPort, endpoint.Port));
+        }
+
+        var activity = Source.StartActivity(ActivityKind.Client, tags: tags, name: $"{Operations.Chat} {request.Model}");
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("gen_ai.operation.name", "chat");
-            activity.SetTag("gen_ai.provider.name", provider.SystemName);
-            activity.SetTag("gen_ai.request.model", request.Model);
             if (request.Temperature is { } temperature)
             {
-                activity.SetTag("gen_ai.request.temperature", temperature);
+                activity.SetTag(Attributes.RequestTemperature, temperature);
             }
 
             if (request.MaxTokens is { } maxTokens)
             {
-                activity.SetTag("gen_ai.request.max_tokens", maxTokens);
+                activity.SetTag(Attributes.RequestMaxTokens, maxTokens);
             }
 
-            activity.SetTag("workflows.provider", providerName);
+            activity.SetTag(Attributes.Provider, providerName);
+            activity.SetTag(Attributes.CorrelationId, correlationId);
             if (_captureMessageContent)
             {
-                activity.SetTag("gen_ai.input.messages", MessagesJson(request));
-            }
-
-            if (provider.Endpoint is { } endpoint)
-            {
-                activity.SetTag("server.address", endpoint.Host);
-                activity.SetTag("server.port", endpoint.Port);
+                activity.SetTag(Attributes.InputMessages, MessagesJson(request));
             }
         }
 
@@ -166,32 +208,35 @@ internal sealed class WorkflowInstrumentation : IDisposable
         var responseModel = response.Model ?? request.Model;
         if (activity is not null)
         {
-            activity.SetTag("gen_ai.response.model", responseModel);
-            if (response.ResponseId is not null)
+            if (activity.IsAllDataRequested)
             {
-                activity.SetTag("gen_ai.response.id", response.ResponseId);
-            }
+                activity.SetTag(Attributes.ResponseModel, responseModel);
+                if (response.ResponseId is not null)
+                {
+                    activity.SetTag(Attributes.ResponseId, response.ResponseId);
+                }
 
-            if (response.FinishReason is not null)
-            {
-                activity.SetTag("gen_ai.response.finish_reasons", new[] { response.FinishReason });
-            }
+                if (response.FinishReason is not null)
+                {
+                    activity.SetTag(Attributes.ResponseFinishReasons, new[] { response.FinishReason });
+                }
 
-            if (_captureMessageContent)
-            {
-                activity.SetTag("gen_ai.output.messages", OutputJson(response));
-            }
+                if (_captureMessageContent)
+                {
+                    activity.SetTag(Attributes.OutputMessages, OutputJson(response));
+                }
 
-            activity.SetTag("gen_ai.usage.input_tokens", response.Usage.InputTokens);
-            activity.SetTag("gen_ai.usage.output_tokens", response.Usage.OutputTokens);
-            if (response.Usage.CachedInputTokens is { } cached)
-            {
-                activity.SetTag("gen_ai.usage.cache_read.input_tokens", cached);
-            }
+                activity.SetTag(Attributes.UsageInputTokens, response.Usage.InputTokens);
+                activity.SetTag(Attributes.UsageOutputTokens, response.Usage.OutputTokens);
+                if (response.Usage.CachedInputTokens is { } cached)
+                {
+                    activity.SetTag(Attributes.UsageCacheReadInputTokens, cached);
+                }
 
-            if (response.Usage.ReasoningTokens is { } reasoning)
-            {
-                activity.SetTag("gen_ai.usage.reasoning.output_tokens", reasoning);
+                if (response.Usage.ReasoningTokens is { } reasoning)
+                {
+                    activity.SetTag(Attributes.UsageReasoningOutputTokens, reasoning);
+                }
             }
 
             activity.Dispose();
@@ -206,10 +251,10 @@ internal sealed class WorkflowInstrumentation : IDisposable
         if (TokenUsage.Enabled)
         {
             var input = tags;
-            input.Add("gen_ai.token.type", "input");
+            input.Add(Attributes.TokenType, Values.TokenTypeInput);
             TokenUsage.Record(response.Usage.InputTokens, input);
             var output = tags;
-            output.Add("gen_ai.token.type", "output");
+            output.Add(Attributes.TokenType, Values.TokenTypeOutput);
             TokenUsage.Record(response.Usage.OutputTokens, output);
         }
 
@@ -219,12 +264,24 @@ internal sealed class WorkflowInstrumentation : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records only the cost of a call whose provider records the GenAI client spans and metrics itself (an
+    /// IChatClient with UseOpenTelemetry()), so those are not recorded twice.
+    /// </summary>
+    public void RecordCostOnly(LlmProvider provider, LlmRequest request, LlmResponse response, CostEstimate cost)
+    {
+        if (Cost.Enabled && cost.AmountUsd > 0)
+        {
+            Cost.Add((double)cost.AmountUsd, ModelTags(provider, request.Model, response.Model ?? request.Model, errorType: null));
+        }
+    }
+
     public void FailModelCall(Activity? activity, LlmProvider provider, LlmRequest request, Exception exception, TimeSpan latency)
     {
-        var errorType = exception.GetType().FullName ?? exception.GetType().Name;
+        var errorType = ErrorType(exception);
         if (activity is not null)
         {
-            activity.SetTag("error.type", errorType);
+            activity.SetTag(Attributes.ErrorType, errorType);
             activity.SetStatus(ActivityStatusCode.Error, exception.Message);
             activity.Dispose();
         }
@@ -248,6 +305,43 @@ internal sealed class WorkflowInstrumentation : IDisposable
         option || string.Equals(
             Environment.GetEnvironmentVariable(WorkflowTelemetry.CaptureMessageContentEnvironmentVariable), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The low-cardinality value of a status tag: <c>completed</c>, <c>failed</c>, <c>cancelled</c>, <c>timed_out</c>...</summary>
+    internal static string StatusValue(WorkflowStatus status) => status switch
+    {
+        WorkflowStatus.Pending => "pending",
+        WorkflowStatus.Running => "running",
+        WorkflowStatus.Completed => "completed",
+        WorkflowStatus.Failed => "failed",
+        WorkflowStatus.Cancelled => "cancelled",
+        WorkflowStatus.TimedOut => "timed_out",
+        _ => Values.ErrorOther,
+    };
+
+    internal static string StatusValue(StepStatus status) => status switch
+    {
+        StepStatus.Pending => "pending",
+        StepStatus.Running => "running",
+        StepStatus.Completed => "completed",
+        StepStatus.Failed => "failed",
+        StepStatus.Cancelled => "cancelled",
+        StepStatus.TimedOut => "timed_out",
+        _ => Values.ErrorOther,
+    };
+
+    /// <summary>
+    /// The <c>error.type</c> of a run or step: <c>timeout</c>, <c>cancelled</c>, or the full name of the exception type
+    /// (<c>_OTHER</c> when unknown).
+    /// </summary>
+    internal static string ErrorType(ErrorInfo error) => error.Kind switch
+    {
+        ErrorKind.TimedOut => Values.ErrorTimeout,
+        ErrorKind.Cancelled => Values.ErrorCancelled,
+        _ => string.IsNullOrEmpty(error.ExceptionType) ? Values.ErrorOther : error.ExceptionType,
+    };
+
+    /// <summary>The <c>error.type</c> of a failed model call: the full name of the exception type.</summary>
+    internal static string ErrorType(Exception exception) => exception.GetType().FullName ?? Values.ErrorOther;
+
     private static string MessagesJson(LlmRequest request)
     {
         var messages = request.Messages.Select(static m => new Dictionary<string, object>
@@ -269,35 +363,28 @@ internal sealed class WorkflowInstrumentation : IDisposable
         return JsonSerializer.Serialize(new[] { message });
     }
 
-    private static string ErrorType(ErrorInfo error) => error.Kind switch
-    {
-        ErrorKind.TimedOut => "timeout",
-        ErrorKind.Cancelled => "cancelled",
-        _ => error.ExceptionType,
-    };
-
     private static TagList ModelTags(LlmProvider provider, string requestModel, string? responseModel, string? errorType)
     {
         var tags = new TagList
         {
-            { "gen_ai.operation.name", "chat" },
-            { "gen_ai.provider.name", provider.SystemName },
-            { "gen_ai.request.model", requestModel },
+            { Attributes.OperationName, Operations.Chat },
+            { Attributes.ProviderName, provider.SystemName },
+            { Attributes.RequestModel, requestModel },
         };
         if (responseModel is not null)
         {
-            tags.Add("gen_ai.response.model", responseModel);
+            tags.Add(Attributes.ResponseModel, responseModel);
         }
 
         if (provider.Endpoint is { } endpoint)
         {
-            tags.Add("server.address", endpoint.Host);
-            tags.Add("server.port", endpoint.Port);
+            tags.Add(Attributes.ServerAddress, endpoint.Host);
+            tags.Add(Attributes.ServerPort, endpoint.Port);
         }
 
         if (errorType is not null)
         {
-            tags.Add("error.type", errorType);
+            tags.Add(Attributes.ErrorType, errorType);
         }
 
         return tags;

@@ -326,7 +326,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         // A provider that records the GenAI client spans and metrics itself (an IChatClient with UseOpenTelemetry())
         // must not have them recorded twice; its cost is still counted below.
         var instrumented = !provider.RecordsGenAiTelemetry;
-        var activity = instrumented ? _instrumentation.StartModelCall(name, provider, request) : null;
+        var activity = instrumented ? _instrumentation.StartModelCall(name, provider, request, run.CorrelationId) : null;
         var started = _timeProvider.GetTimestamp();
         LlmResponse response;
         try
@@ -358,9 +358,9 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         {
             _instrumentation.EndModelCall(activity, provider, request, response, latency, cost);
         }
-        else if (cost.AmountUsd > 0 && _instrumentation.Cost.Enabled)
+        else
         {
-            _instrumentation.Cost.Add((double)cost.AmountUsd, new KeyValuePair<string, object?>("gen_ai.request.model", request.Model));
+            _instrumentation.RecordCostOnly(provider, request, response, cost);
         }
         step.Record(name, model, response.Usage, cost);
         run.Usage.Record(step.Step.Name, model, response.Usage, cost);

@@ -1,0 +1,66 @@
+namespace Workflows;
+
+/// <summary>
+/// Every span, instrument, attribute and value name the library emits, in one place. The <c>gen_ai.*</c>, <c>server.*</c>
+/// and <c>error.type</c> names follow the OpenTelemetry GenAI semantic conventions; the library's own names use the
+/// <c>workflows.</c> prefix and never a new <c>gen_ai.*</c> name.
+/// </summary>
+internal static class TelemetryNames
+{
+    public static class Operations
+    {
+        public const string InvokeWorkflow = "invoke_workflow";
+        public const string Chat = "chat";
+        public const string Step = "step";
+    }
+
+    public static class Instruments
+    {
+        public const string TokenUsage = "gen_ai.client.token.usage";
+        public const string OperationDuration = "gen_ai.client.operation.duration";
+        public const string WorkflowDuration = "gen_ai.workflow.duration";
+        public const string StepDuration = "workflows.step.duration";
+        public const string Runs = "workflows.runs";
+        public const string Cost = "workflows.cost";
+    }
+
+    public static class Attributes
+    {
+        public const string OperationName = "gen_ai.operation.name";
+        public const string ProviderName = "gen_ai.provider.name";
+        public const string RequestModel = "gen_ai.request.model";
+        public const string RequestTemperature = "gen_ai.request.temperature";
+        public const string RequestMaxTokens = "gen_ai.request.max_tokens";
+        public const string ResponseModel = "gen_ai.response.model";
+        public const string ResponseId = "gen_ai.response.id";
+        public const string ResponseFinishReasons = "gen_ai.response.finish_reasons";
+        public const string UsageInputTokens = "gen_ai.usage.input_tokens";
+        public const string UsageOutputTokens = "gen_ai.usage.output_tokens";
+        public const string UsageCacheReadInputTokens = "gen_ai.usage.cache_read.input_tokens";
+        public const string UsageReasoningOutputTokens = "gen_ai.usage.reasoning.output_tokens";
+        public const string InputMessages = "gen_ai.input.messages";
+        public const string OutputMessages = "gen_ai.output.messages";
+        public const string TokenType = "gen_ai.token.type";
+        public const string WorkflowName = "gen_ai.workflow.name";
+        public const string ServerAddress = "server.address";
+        public const string ServerPort = "server.port";
+        public const string ErrorType = "error.type";
+
+        public const string WorkflowId = "workflows.workflow.id";
+        public const string CorrelationId = "workflows.correlation_id";
+        public const string RunStatus = "workflows.run.status";
+        public const string StepName = "workflows.step.name";
+        public const string StepType = "workflows.step.type";
+        public const string StepStatus = "workflows.step.status";
+        public const string Provider = "workflows.provider";
+    }
+
+    public static class Values
+    {
+        public const string TokenTypeInput = "input";
+        public const string TokenTypeOutput = "output";
+        public const string ErrorTimeout = "timeout";
+        public const string ErrorCancelled = "cancelled";
+        public const string ErrorOther = "_OTHER";
+    }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Workflows.Hosting.Tests.Logging;
+
+[Collection(ConsoleCollection.Name)]
+public sealed partial class GenAiWorkflowsJsonLoggingTests
+{
+    private const string ConfiguredKey = "cfg-7f3a9b2c1d8e4f60a1b2";
+    private const string EnvironmentKey = "env-44d1c0ffee99aa77bb55";
+    private const string OpenAiKey = "sk-proj-AbCdEf0123456789xyzXYZ0123";
+    private const string AzureKey = "0123456789abcdef0123456789abcdef";
+    private const string BearerToken = "eyJhbGciOiJIUzI1NiJ9.payload.sig";
+    private const string HeaderKey = "hdr-value-5566778899";
+    private const string NamedKey = "plain-named-secret-31415";
+
+    private static readonly Dictionary<string, string?> SecretsConfiguration = new()
+    {
+        ["GenAiWorkflows:Providers:openai:ApiKey"] = ConfiguredKey,
+        ["OPENAI_API_KEY"] = EnvironmentKey,
+    };
+
+    private static readonly string[] AllSecrets = [ConfiguredKey, EnvironmentKey, OpenAiKey, AzureKey, BearerToken, HeaderKey, NamedKey];
+
+    [Fact]
+    public async Task AddGenAiWorkflowsJsonLogging_Run_LogsEachStateTransitionAsOneJsonLine()
+    {
+        WorkflowResult? result = null;
+        var output = await ConsoleCapture.RunAsync(
+            new Dictionary<string, string?>(),
+            async services =>
+            {
+                var engine = services.GetRequiredService<IWorkflowEngine>();
+                result = await engine.ExecuteAsync(
+                    Workflow.Create("json-run").AddLlmStep("ask", "Hello").Build(),
+                    options: new WorkflowRunOptions { CorrelationId = "corr-json-1" });
+            });
+
+        Assert.NotNull(result);
+        var transitions = output.Events("RunStatusChanged").ToList();
+        Assert.Equal(2, transitions.Count);
+        Assert.Equal(["Pending", "Running"], transitions.Select(t => t.GetProperty("State").GetProperty("FromStatus").GetString()));
+        Assert.Equal(["Running", "Completed"], transitions.Select(t => t.GetProperty("State").GetProperty("ToStatus").GetString()));
+        foreach (var line in transitions)
+        {
+            Assert.Equal(1001, line.GetProperty("EventId").GetInt32());
+            Assert.Equal("Information", line.GetProperty("LogLevel").GetString());
+            Assert.Equal("Workflows.Engine", line.GetProperty("Category").GetString());
+            var state = line.GetProperty("State");
+            Assert.Equal("json-run", state.GetProperty("WorkflowName").GetString());
+            Assert.Equal(result.WorkflowId, state.GetProperty("WorkflowId").GetString());
+            Assert.Equal("corr-json-1", state.GetProperty("CorrelationId").GetString());
+            Assert.Equal(JsonValueKind.Number, state.GetProperty("DurationMs").ValueKind);
+            Assert.Contains("corr-json-1", line.GetProperty("Message").GetString(), StringComparison.Ordinal);
+            var scope = Assert.Single(line.GetProperty("Scopes").EnumerateArray().ToList());
+            Assert.Equal("corr-json-1", scope.GetProperty("CorrelationId").GetString());
+            Assert.Equal(result.WorkflowId, scope.GetProperty("WorkflowId").GetString());
+        }
+
+        Assert.Equal(0, transitions[0].GetProperty("State").GetProperty("DurationMs").GetDouble());
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsJsonLogging_ModelCall_LogsModelSettingsLatencyAndFinishReason()
+    {
+        var output = await ConsoleCapture.RunAsync(
+            new Dictionary<string, string?>(),
+            services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
+                new Workflow("json-call", [new LlmStep("ask", "Hello") { Model = "gpt-4o-mini", Temperature = 0.3, MaxTokens = 77 }])));
+
+        var call = Assert.Single(output.Events("ModelCallCompleted"));
+        Assert.Equal(1007, call.GetProperty("EventId").GetInt32());
+        var state = call.GetProperty("State");
+        Assert.Equal("ask", state.GetProperty("StepName").GetString());
+        Assert.Equal("mock", state.GetProperty("ProviderName").GetString());
+        Assert.Equal("gpt-4o-mini", state.GetProperty("Model").GetString());
+        Assert.Equal(0.3, state.GetProperty("Temperature").GetDouble());
+        Assert.Equal(77, state.GetProperty("MaxTokens").GetInt32());
+        Assert.Equal(JsonValueKind.Number, state.GetProperty("LatencyMs").ValueKind);
+        Assert.Equal("stop", state.GetProperty("FinishReason").GetString());
+        Assert.True(state.GetProperty("InputTokens").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsJsonLogging_LogLevelDebugInConfiguration_WritesDebugEvents()
+    {
+        var output = await ConsoleCapture.RunAsync(
+            new Dictionary<string, string?> { ["GenAiWorkflows:LogLevel"] = "Debug" },
+            services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(Workflow.Create("json-debug").AddLlmStep("ask", "Hi").Build()));
+
+        var started = Assert.Single(output.Events("StepStarted"));
+        Assert.Equal("Debug", started.GetProperty("LogLevel").GetString());
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsJsonLogging_LogLevelWarningInConfiguration_DropsInformationKeepsErrors()
+    {
+        var output = await ConsoleCapture.RunAsync(
+            new Dictionary<string, string?> { ["GenAiWorkflows:LogLevel"] = "Warning" },
+            services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
+                Workflow.Create("json-warning").AddTransformStep("boom", _ => throw new InvalidOperationException("boom")).Build()));
+
+        Assert.Empty(output.Events("RunStatusChanged"));
+        Assert.Single(output.Events("StepFailed"));
+        Assert.All(output.Lines, line => Assert.NotEqual("Information", line.GetProperty("LogLevel").GetString()));
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsJsonLogging_SecretsInMessageStateScopeAndException_AreRedacted()
+    {
+        var output = await ConsoleCapture.RunAsync(
+            SecretsConfiguration,
+            services =>
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("App.Upstream");
+                using (logger.BeginScope(new Dictionary<string, object?> { ["Upstream"] = $"Bearer {BearerToken}", ["Note"] = "scope keeps me" }))
+                {
+                    logger.CallingUpstream($"Authorization: Bearer {BearerToken}; api-key: {HeaderKey}", NamedKey, $"azure key {AzureKey}, {OpenAiKey} and {EnvironmentKey}");
+                    logger.UpstreamFailed(Thrown(), "upstream-7");
+                }
+
+                return Task.CompletedTask;
+            });
+
+        foreach (var secret in AllSecrets)
+        {
+            Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
+        }
+
+        var calling = Assert.Single(output.Events("CallingUpstream"));
+        Assert.Equal(
+            "Calling upstream with Authorization: Bearer [REDACTED]; api-key: [REDACTED] using [REDACTED] (detail azure key [REDACTED], [REDACTED] and [REDACTED]).",
+            calling.GetProperty("Message").GetString());
+        var state = calling.GetProperty("State");
+        Assert.Equal("[REDACTED]", state.GetProperty("ApiKey").GetString());
+        Assert.Equal("azure key [REDACTED], [REDACTED] and [REDACTED]", state.GetProperty("Detail").GetString());
+        Assert.Equal("Calling upstream with {Headers} using {ApiKey} (detail {Detail}).", state.GetProperty("{OriginalFormat}").GetString());
+        var scope = Assert.Single(calling.GetProperty("Scopes").EnumerateArray().ToList());
+        Assert.Equal("Bearer [REDACTED]", scope.GetProperty("Upstream").GetString());
+        Assert.Equal("scope keeps me", scope.GetProperty("Note").GetString());
+
+        var failed = Assert.Single(output.Events("UpstreamFailed"));
+        var exception = failed.GetProperty("Exception").GetString()!;
+        Assert.Contains("System.InvalidOperationException: Upstream rejected key [REDACTED] for tenant acme", exception, StringComparison.Ordinal);
+        Assert.Contains("System.Net.Http.HttpRequestException: 401 with x-api-key=[REDACTED] and [REDACTED]", exception, StringComparison.Ordinal);
+        Assert.Contains(nameof(Thrown), exception, StringComparison.Ordinal);
+        Assert.Equal("upstream-7", failed.GetProperty("State").GetProperty("Target").GetString());
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsJsonLogging_TraceIdCorrelationAndFailingProvider_KeepsIdsRedactsKeys()
+    {
+        using var root = new Activity("json-root").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var correlationId = root.TraceId.ToHexString();
+        var output = await ConsoleCapture.RunAsync(
+            SecretsConfiguration,
+            services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(Workflow.Create("json-fail").AddLlmStep("ask", "Hi").Build()),
+            workflows => workflows.AddMockProvider(mock => mock.FailOnCall(
+                1, new ProviderException($"401 Unauthorized: incorrect API key provided: {ConfiguredKey} (also tried {OpenAiKey})", "mock"))));
+
+        foreach (var secret in AllSecrets)
+        {
+            Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
+        }
+
+        var transitions = output.Events("RunStatusChanged").ToList();
+        Assert.Equal(2, transitions.Count);
+        Assert.All(transitions, t => Assert.Equal(correlationId, t.GetProperty("State").GetProperty("CorrelationId").GetString()));
+        Assert.All(transitions, t => Assert.Contains(correlationId, t.GetProperty("Message").GetString(), StringComparison.Ordinal));
+        var callFailed = Assert.Single(output.Events("ModelCallFailed"));
+        Assert.Contains("incorrect API key provided: [REDACTED] (also tried [REDACTED])", callFailed.GetProperty("Exception").GetString(), StringComparison.Ordinal);
+        var runEnded = Assert.Single(output.Events("RunEndedWithError"));
+        Assert.Contains("[REDACTED]", runEnded.GetProperty("State").GetProperty("ErrorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    private static InvalidOperationException Thrown()
+    {
+        try
+        {
+            try
+            {
+                throw new HttpRequestException($"401 with x-api-key={HeaderKey} and {OpenAiKey}");
+            }
+            catch (HttpRequestException inner)
+            {
+                throw new InvalidOperationException($"Upstream rejected key {ConfiguredKey} for tenant acme", inner);
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex;
+        }
+    }
+}
+
+internal static partial class RedactionTestLog
+{
+    [LoggerMessage(EventId = 9001, EventName = "CallingUpstream", Level = LogLevel.Information,
+        Message = "Calling upstream with {Headers} using {ApiKey} (detail {Detail}).")]
+    public static partial void CallingUpstream(this ILogger logger, string headers, string apiKey, string detail);
+
+    [LoggerMessage(EventId = 9002, EventName = "UpstreamFailed", Level = LogLevel.Error, Message = "Upstream {Target} failed.")]
+    public static partial void UpstreamFailed(this ILogger logger, Exception exception, string target);
+}
