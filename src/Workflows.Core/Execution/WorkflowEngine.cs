@@ -207,7 +207,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             CorrelationId = correlationId,
             Status = status,
             Output = output,
-            Steps = stepResults,
+            Steps = stepResults.AsReadOnly(),
             Error = runError,
             Metrics = new ExecutionMetrics
             {
