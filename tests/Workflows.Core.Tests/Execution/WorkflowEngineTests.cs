@@ -339,4 +339,17 @@ public sealed partial class WorkflowEngineTests
         Assert.Equal(1, provider.Initializations);
         Assert.Equal(1, provider.Cleanups);
     }
+
+    [Fact]
+    public void Dispose_Sync_CleansUpOwnedProvidersOnce()
+    {
+        var provider = new Providers.LlmProviderRegistryTests.CountingProvider();
+        var engine = new WorkflowEngine(provider);
+        engine.Execute(Workflow.Create("wf").AddLlmStep("a", "x").Build());
+
+        engine.Dispose();
+        engine.Dispose();
+
+        Assert.Equal(1, provider.Cleanups);
+    }
 }
