@@ -15,7 +15,7 @@ namespace Workflows;
 /// <c>services.AddGenAiWorkflows(...)</c> registers it as <see cref="IWorkflowEngine"/>. Disposing an engine that
 /// created its own provider registry cleans up the providers.
 /// </remarks>
-public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
+public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposable
 {
     /// <summary>The name a provider passed to <see cref="WorkflowEngine(LlmProvider, GenAiWorkflowOptions?)"/> is registered under.</summary>
     public const string DefaultProviderName = "default";
@@ -259,7 +259,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             CorrelationId = correlationId,
             Status = status,
             Output = output,
-            Steps = stepResults,
+            Steps = stepResults.AsReadOnly(),
             Error = runError,
             Metrics = new ExecutionMetrics
             {
@@ -293,6 +293,13 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             await Providers.CleanupAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Cleans up the providers, when this engine created their registry, blocking until done. Lets a container that is
+    /// disposed synchronously (<c>using var provider = services.BuildServiceProvider()</c>) dispose the engine.
+    /// </summary>
+    public void Dispose() =>
+        Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     internal async Task<LlmResponse> CompleteAsync(
         WorkflowRun run, StepAccumulator step, LlmRequest request, string? providerName, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ internal static partial class StepNames
             workflowName);
     }
 
-    [GeneratedRegex("^" + PatternText + "$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a trailing newline, which would let "draft\n" through.
+    [GeneratedRegex("^" + PatternText + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

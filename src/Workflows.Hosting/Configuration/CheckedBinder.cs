@@ -13,7 +13,8 @@ namespace Workflows.Hosting;
 /// </summary>
 internal static class CheckedBinder
 {
-    public static void Bind<TOptions>(IConfigurationSection section, TOptions options, string? optionsName = null)
+    public static void Bind<TOptions>(
+        IConfigurationSection section, TOptions options, string? optionsName = null, Func<string, string?>? allowed = null)
         where TOptions : class
     {
         var failures = new List<string>();
@@ -61,8 +62,9 @@ internal static class CheckedBinder
 
             if (!TryConvert(raw, property.PropertyType))
             {
+                var range = allowed?.Invoke(property.Name) is { } text ? $"; it must be {text}" : string.Empty;
                 failures.Add(
-                    $"{child.Path} is '{raw}', which is not a valid {Describe(property.PropertyType)}. " +
+                    $"{child.Path} is '{raw}', which is not a valid {Describe(property.PropertyType)}{range}. " +
                     $"Fix it in appsettings.json or config.yaml, or set the environment variable {EnvironmentVariableNames.Describe(child.Path)}.");
             }
         }

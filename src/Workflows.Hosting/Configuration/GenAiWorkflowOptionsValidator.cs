@@ -38,20 +38,17 @@ internal sealed class GenAiWorkflowOptionsValidator(
 
         if (!(options.Temperature >= GenAiWorkflowOptions.MinTemperature && options.Temperature <= GenAiWorkflowOptions.MaxTemperature))
         {
-            builder.AddError(Message(nameof(options.Temperature), options.Temperature,
-                $"a number from {GenAiWorkflowOptions.MinTemperature:0.0} to {GenAiWorkflowOptions.MaxTemperature:0.0}"));
+            builder.AddError(Message(nameof(options.Temperature), options.Temperature, Allowed(nameof(options.Temperature))!));
         }
 
         if (options.MaxTokens is < GenAiWorkflowOptions.MinMaxTokens or > GenAiWorkflowOptions.MaxMaxTokens)
         {
-            builder.AddError(Message(nameof(options.MaxTokens), options.MaxTokens,
-                $"a whole number from {GenAiWorkflowOptions.MinMaxTokens} to {GenAiWorkflowOptions.MaxMaxTokens}"));
+            builder.AddError(Message(nameof(options.MaxTokens), options.MaxTokens, Allowed(nameof(options.MaxTokens))!));
         }
 
         if (!(options.TimeoutSeconds >= GenAiWorkflowOptions.MinTimeoutSeconds && options.TimeoutSeconds <= GenAiWorkflowOptions.MaxTimeoutSeconds))
         {
-            builder.AddError(Message(nameof(options.TimeoutSeconds), options.TimeoutSeconds,
-                $"a number of seconds from {GenAiWorkflowOptions.MinTimeoutSeconds} to {GenAiWorkflowOptions.MaxTimeoutSeconds}"));
+            builder.AddError(Message(nameof(options.TimeoutSeconds), options.TimeoutSeconds, Allowed(nameof(options.TimeoutSeconds))!));
         }
 
         if (!Enum.IsDefined(options.LogLevel))
@@ -101,6 +98,18 @@ internal sealed class GenAiWorkflowOptionsValidator(
 
         return builder.Build();
     }
+
+    /// <summary>What a numeric option allows (culture-invariant), also quoted when its value is not a number at all.</summary>
+    internal static string? Allowed(string propertyName) => propertyName switch
+    {
+        nameof(GenAiWorkflowOptions.Temperature) => FormattableString.Invariant(
+            $"a number from {GenAiWorkflowOptions.MinTemperature:0.0} to {GenAiWorkflowOptions.MaxTemperature:0.0}"),
+        nameof(GenAiWorkflowOptions.MaxTokens) => FormattableString.Invariant(
+            $"a whole number from {GenAiWorkflowOptions.MinMaxTokens} to {GenAiWorkflowOptions.MaxMaxTokens}"),
+        nameof(GenAiWorkflowOptions.TimeoutSeconds) => FormattableString.Invariant(
+            $"a number of seconds from {GenAiWorkflowOptions.MinTimeoutSeconds} to {GenAiWorkflowOptions.MaxTimeoutSeconds}"),
+        _ => null,
+    };
 
     internal static string Message(string relativeKey, object? value, string allowed)
     {

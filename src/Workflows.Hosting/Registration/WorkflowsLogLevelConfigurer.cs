@@ -1,28 +1,50 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Workflows.Hosting;
 
-/// <summary>
-/// Applies <c>GenAiWorkflows:LogLevel</c>, when it is set, to the library's log categories (<c>Workflows.*</c>).
-/// </summary>
+/// <summary>Applies <see cref="GenAiWorkflowOptions.LogLevel"/> to the library's log categories (<c>Workflows.*</c>).</summary>
 /// <remarks>
-/// Reads the raw configuration value instead of <see cref="GenAiWorkflowOptions"/>: the logger factory is built before
-/// the host starts, and a bad options value must fail the start with its validation message, not break logging.
-/// An invalid value is ignored here and reported by the options validation.
+/// Logging is built with the host, before <c>StartAsync</c>. Reading <c>IOptions&lt;GenAiWorkflowOptions&gt;.Value</c> here
+/// would validate the options then and throw any configuration error from <c>Build()</c>; so the options are configured
+/// without validation, and an invalid setting leaves the default filter for <c>ValidateOnStart</c> to report.
 /// </remarks>
-internal sealed class WorkflowsLogLevelConfigurer(IServiceProvider services) : IConfigureOptions<LoggerFilterOptions>
+internal sealed class WorkflowsLogLevelConfigurer(
+    IEnumerable<IConfigureOptions<GenAiWorkflowOptions>> setups,
+    IEnumerable<IPostConfigureOptions<GenAiWorkflowOptions>> postSetups) : IConfigureOptions<LoggerFilterOptions>
 {
     public const string CategoryPrefix = "Workflows";
 
-    public void Configure(LoggerFilterOptions options)
+    public void Configure(LoggerFilterOptions filterOptions)
     {
-        var configured = (services.GetService(typeof(IConfiguration)) as IConfiguration)?
-            [$"{GenAiWorkflowOptions.SectionName}:{nameof(GenAiWorkflowOptions.LogLevel)}"];
-        if (Enum.TryParse<LogLevel>(configured, ignoreCase: true, out var level) && Enum.IsDefined(level))
+        var options = new GenAiWorkflowOptions();
+        try
         {
-            options.Rules.Add(new LoggerFilterRule(providerName: null, CategoryPrefix, level, filter: null));
+            foreach (var setup in setups)
+            {
+                if (setup is IConfigureNamedOptions<GenAiWorkflowOptions> named)
+                {
+                    named.Configure(Options.DefaultName, options);
+                }
+                else
+                {
+                    setup.Configure(options);
+                }
+            }
+
+            foreach (var postSetup in postSetups)
+            {
+                postSetup.PostConfigure(Options.DefaultName, options);
+            }
+        }
+        catch (OptionsValidationException)
+        {
+            return;
+        }
+
+        if (Enum.IsDefined(options.LogLevel))
+        {
+            filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, CategoryPrefix, options.LogLevel, filter: null));
         }
     }
 }

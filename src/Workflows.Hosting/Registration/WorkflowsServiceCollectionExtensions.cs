@@ -34,7 +34,8 @@ public static class WorkflowsServiceCollectionExtensions
                 {
                     if (provider.GetService<IConfiguration>() is { } configuration)
                     {
-                        CheckedBinder.Bind(configuration.GetSection(GenAiWorkflowOptions.SectionName), options);
+                        CheckedBinder.Bind(
+                            configuration.GetSection(GenAiWorkflowOptions.SectionName), options, allowed: GenAiWorkflowOptionsValidator.Allowed);
                     }
                 })
                 .ValidateOnStart();

@@ -1,0 +1,87 @@
+// Quick start: a three-step workflow (two model steps and a transform) on the Generic Host.
+// Run from the repository root: dotnet run --project samples/Workflows.Samples.QuickStart [-- --product "a desk lamp"]
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Workflows;
+
+try
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    {
+        Args = args,
+        // appsettings.json and config.yaml are copied next to the executable, so the sample finds them from any directory.
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+    builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+    builder.Services.AddGenAiWorkflows(wf => wf
+        // Canned answers, so the run is meaningful and repeatable without an API key.
+        .AddMockProvider(mock => mock
+            .WithPatternResponse(
+                @"^Describe (.+) for an online shop in one sentence\.$",
+                "Meet $1: sturdy, good-looking and built for daily use, with a two-year warranty.")
+            .WithPatternResponse(
+                @"^Write a tagline of at most six words for this product: Meet (.+?):",
+                "$1, built for every day."))
+        .AddWorkflow("product-listing", workflow => workflow
+            .AddLlmStep("description", "Describe {product} for an online shop in one sentence.")
+            .AddLlmStep("tagline", "Write a tagline of at most six words for this product: {description}")
+            .AddTransformStep("listing", ctx =>
+                $"*** {ctx.Get<string>("tagline")} ***\n  {ctx.Get<string>("description")}")));
+
+    using var host = builder.Build();
+    await host.StartAsync();
+
+    var options = host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value;
+    var hasApiKey = !string.IsNullOrWhiteSpace(builder.Configuration["OPENAI_API_KEY"]);
+    Console.WriteLine(hasApiKey
+        ? $"OPENAI_API_KEY is set, but this sample only registers the mock provider: running on '{options.DefaultProvider}' (canned responses, simulated tokens)."
+        : $"No OPENAI_API_KEY set: running on the mock provider '{options.DefaultProvider}' (canned responses, simulated tokens).");
+
+    var product = builder.Configuration["product"] ?? "a stainless steel travel mug";
+    var engine = host.Services.GetRequiredService<IWorkflowEngine>();
+    var result = await engine.ExecuteAsync("product-listing", new Dictionary<string, object?> { ["product"] = product });
+
+    Console.WriteLine();
+    Console.WriteLine($"Workflow '{result.WorkflowName}' run {result.WorkflowId}: {result.Status}");
+    Console.WriteLine();
+    Console.WriteLine($"{"Step",-12} {"Type",-10} {"Status",-10} {"Model",-12} {"Tokens in/out",14} {"Cost",12} {"Duration",10}");
+    foreach (var step in result.Steps)
+    {
+        Console.WriteLine(
+            $"{step.StepName,-12} {step.StepType,-10} {step.Status,-10} {step.Model ?? "-",-12} " +
+            $"{Tokens(step.Usage),14} {step.Cost,12} {Milliseconds(step.Duration),10}");
+    }
+
+    var metrics = result.Metrics;
+    Console.WriteLine(
+        $"{"Total",-12} {"",-10} {"",-10} {$"{metrics.LlmCalls} calls",-12} " +
+        $"{Tokens(metrics.TotalUsage),14} {metrics.TotalCost,12} {Milliseconds(metrics.Duration),10}");
+    Console.WriteLine();
+
+    if (result.IsSuccess)
+    {
+        Console.WriteLine("Output:");
+        Console.WriteLine($"  {result.Output}");
+    }
+    else
+    {
+        Console.WriteLine($"The run did not complete: {result.Error?.Kind} at step '{result.Error?.StepName}': {result.Error?.Message}");
+    }
+
+    await host.StopAsync();
+    return result.IsSuccess ? 0 : 1;
+}
+catch (Exception ex) when (ex is OptionsValidationException or FrameworkException)
+{
+    // Invalid configuration (a bad value, a malformed config.yaml) or a provider that failed to start.
+    Console.Error.WriteLine($"The quick start could not start: {ex.Message}");
+    return 1;
+}
+
+static string Tokens(TokenUsage usage) => FormattableString.Invariant($"{usage.InputTokens}/{usage.OutputTokens}");
+
+static string Milliseconds(TimeSpan duration) => duration.TotalMilliseconds.ToString("0.0 'ms'", CultureInfo.InvariantCulture);

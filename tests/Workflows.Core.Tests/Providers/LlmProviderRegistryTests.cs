@@ -1,0 +1,261 @@
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Providers;
+
+public sealed class LlmProviderRegistryTests
+{
+    [Fact]
+    public void Constructor_Empty_HasBuiltInMock()
+    {
+        var registry = new LlmProviderRegistry();
+
+        Assert.Equal(["mock"], registry.Names);
+        Assert.IsType<MockLlmProvider>(registry.Get("mock"));
+        Assert.True(registry.Contains("MOCK"));
+    }
+
+    [Fact]
+    public void Register_ThenGet_ReturnsSameInstanceCaseInsensitively()
+    {
+        var provider = new CountingProvider();
+        var registry = new LlmProviderRegistry().Register("Custom", provider);
+
+        Assert.Same(provider, registry.Get("custom"));
+        Assert.Equal(["mock", "Custom"], registry.Names);
+    }
+
+    [Fact]
+    public void Names_ListsInRegistrationOrder()
+    {
+        var registry = new LlmProviderRegistry()
+            .Register("zeta", new CountingProvider())
+            .Register("alpha", new CountingProvider());
+
+        Assert.Equal(["mock", "zeta", "alpha"], registry.Names);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Register_EmptyName_ThrowsRegistrationException(string name)
+    {
+        var ex = Assert.Throws<PluginRegistrationException>(() => new LlmProviderRegistry().Register(name, new CountingProvider()));
+
+        Assert.Contains("non-empty name", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_NullProvider_ThrowsRegistrationException()
+    {
+        var ex = Assert.Throws<PluginRegistrationException>(() => new LlmProviderRegistry().Register("x", null!));
+
+        Assert.Equal("x", ex.PluginName);
+    }
+
+    [Fact]
+    public void Register_DuplicateNameAnyCase_ThrowsRegistrationException()
+    {
+        var registry = new LlmProviderRegistry().Register("openai", new CountingProvider());
+
+        var ex = Assert.Throws<PluginRegistrationException>(() => registry.Register("OpenAI", new CountingProvider()));
+
+        Assert.Contains("already registered", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(typeof(CountingProvider).FullName!, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_Mock_ReplacesBuiltInOnceOnly()
+    {
+        var mine = new MockLlmProvider();
+        var registry = new LlmProviderRegistry().Register("mock", mine);
+
+        Assert.Same(mine, registry.Get("mock"));
+        Assert.Equal(["mock"], registry.Names);
+        Assert.Throws<PluginRegistrationException>(() => registry.Register("mock", new MockLlmProvider()));
+    }
+
+    [Fact]
+    public void Constructor_WithDuplicatePairs_ThrowsRegistrationException()
+    {
+        Assert.Throws<PluginRegistrationException>(() => new LlmProviderRegistry(
+        [
+            new("a", new CountingProvider()),
+            new("A", new CountingProvider()),
+        ]));
+    }
+
+    [Fact]
+    public void Get_UnknownName_ThrowsNotFoundListingRegisteredNames()
+    {
+        var registry = new LlmProviderRegistry().Register("openai", new CountingProvider());
+
+        var ex = Assert.Throws<PluginNotFoundException>(() => registry.Get("anthropic"));
+
+        Assert.Equal(["mock", "openai"], ex.AvailableNames);
+        Assert.Equal("anthropic", ex.PluginName);
+        Assert.Contains("'anthropic'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("mock, openai", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetInitializedAsync_ConcurrentFirstCalls_InitializesOnce()
+    {
+        var provider = new CountingProvider { InitializeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var registry = new LlmProviderRegistry().Register("p", provider);
+
+        var callers = Enumerable.Range(0, 32).Select(_ => Task.Run(() => registry.GetInitializedAsync("p"))).ToArray();
+        await provider.InitializeStarted.Task.Within();
+        Assert.All(callers, static c => Assert.False(c.IsCompletedSuccessfully));
+        provider.InitializeGate.SetResult();
+        var providers = await Task.WhenAll(callers).Within();
+
+        Assert.Equal(1, provider.Initializations);
+        Assert.All(providers, p => Assert.Same(provider, p));
+        await registry.GetInitializedAsync("p").Within();
+        Assert.Equal(1, provider.Initializations);
+    }
+
+    [Fact]
+    public async Task GetInitializedAsync_CallerCancelsWhileWaiting_InitializationGoesOn()
+    {
+        var provider = new CountingProvider { InitializeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var registry = new LlmProviderRegistry().Register("p", provider);
+        using var cts = new CancellationTokenSource();
+
+        var impatient = registry.GetInitializedAsync("p", cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient.Within());
+
+        provider.InitializeGate.SetResult();
+        Assert.Same(provider, await registry.GetInitializedAsync("p").Within());
+        Assert.Equal(1, provider.Initializations);
+    }
+
+    [Fact]
+    public async Task GetInitializedAsync_InitializeThrows_ReportsProviderNameEveryTime()
+    {
+        var provider = new CountingProvider { InitializeFailure = new InvalidOperationException("no credentials") };
+        var registry = new LlmProviderRegistry().Register("broken", provider);
+
+        var first = await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("broken"));
+        var second = await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("broken"));
+
+        Assert.Equal("broken", first.PluginName);
+        Assert.Equal(typeof(CountingProvider).FullName, first.PluginTypeName);
+        Assert.Contains("'broken'", first.Message, StringComparison.Ordinal);
+        Assert.Contains("no credentials", first.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(first.InnerException);
+        Assert.Same(first, second);
+        Assert.Equal(1, provider.Initializations);
+    }
+
+    [Fact]
+    public async Task InitializeAllAsync_OneFails_ThrowsNamingIt()
+    {
+        var good = new CountingProvider();
+        var registry = new LlmProviderRegistry()
+            .Register("good", good)
+            .Register("bad", new CountingProvider { InitializeFailure = new InvalidOperationException("boom") });
+
+        var ex = await Assert.ThrowsAsync<PluginException>(() => registry.InitializeAllAsync());
+
+        Assert.Equal("bad", ex.PluginName);
+        Assert.Equal(1, good.Initializations);
+    }
+
+    [Fact]
+    public async Task CleanupAsync_CalledTwice_CleansEachInitializedProviderOnce()
+    {
+        var used = new CountingProvider();
+        var unused = new CountingProvider();
+        var registry = new LlmProviderRegistry().Register("used", used).Register("unused", unused);
+        await registry.GetInitializedAsync("used");
+
+        await registry.CleanupAsync();
+        await registry.CleanupAsync();
+
+        Assert.Equal(1, used.Cleanups);
+        Assert.Equal(0, unused.Cleanups);
+    }
+
+    [Fact]
+    public async Task CleanupAsync_AfterFailedInitialization_StillCleansUp()
+    {
+        var provider = new CountingProvider { InitializeFailure = new InvalidOperationException("half-open") };
+        var registry = new LlmProviderRegistry().Register("p", provider);
+        await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("p"));
+
+        await registry.CleanupAsync();
+
+        Assert.Equal(1, provider.Cleanups);
+    }
+
+    [Fact]
+    public async Task CleanupAsync_OneThrows_CleansOthersAndReportsIt()
+    {
+        var failing = new CountingProvider { CleanupFailure = new InvalidOperationException("stuck") };
+        var other = new CountingProvider();
+        var registry = new LlmProviderRegistry().Register("failing", failing).Register("other", other);
+        await registry.InitializeAllAsync();
+
+        var ex = await Assert.ThrowsAsync<AggregateException>(() => registry.CleanupAsync());
+
+        var inner = Assert.IsType<PluginException>(Assert.Single(ex.InnerExceptions));
+        Assert.Equal("failing", inner.PluginName);
+        Assert.Equal(1, other.Cleanups);
+    }
+
+    [Fact]
+    public async Task GetInitializedAsync_AfterCleanup_ThrowsNamingProvider()
+    {
+        var registry = new LlmProviderRegistry().Register("p", new CountingProvider());
+        await registry.InitializeAllAsync();
+        await registry.CleanupAsync();
+
+        var ex = await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("p"));
+
+        Assert.Contains("cleaned up", ex.Message, StringComparison.Ordinal);
+    }
+
+    internal sealed class CountingProvider : LlmProvider
+    {
+        private int _initializations;
+        private int _cleanups;
+
+        public TaskCompletionSource InitializeStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource? InitializeGate { get; init; }
+
+        public Exception? InitializeFailure { get; init; }
+
+        public Exception? CleanupFailure { get; init; }
+
+        public int Initializations => Volatile.Read(ref _initializations);
+
+        public int Cleanups => Volatile.Read(ref _cleanups);
+
+        public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new LlmResponse("counted"));
+
+        public override async Task InitializeAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _initializations);
+            InitializeStarted.TrySetResult();
+            if (InitializeGate is not null)
+            {
+                await InitializeGate.Task;
+            }
+
+            if (InitializeFailure is not null)
+            {
+                throw InitializeFailure;
+            }
+        }
+
+        public override Task CleanupAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _cleanups);
+            return CleanupFailure is null ? Task.CompletedTask : Task.FromException(CleanupFailure);
+        }
+    }
+}

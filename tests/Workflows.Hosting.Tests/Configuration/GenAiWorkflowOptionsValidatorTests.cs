@@ -1,0 +1,93 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Workflows.Hosting.Tests.TestSupport;
+
+namespace Workflows.Hosting.Tests.Configuration;
+
+public sealed class GenAiWorkflowOptionsValidatorTests
+{
+    private static async Task<OptionsValidationException> StartFailsAsync(params (string Key, string? Value)[] settings)
+    {
+        using var test = TestHost.Create();
+        test.Configure(settings);
+        test.Services(static s => s.AddGenAiWorkflows(static wf => wf.AddProvider("openai", static _ => new CountingProvider())));
+        using var host = test.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(TestHost.Timeout));
+    }
+
+    [Theory]
+    [InlineData("MaxTokens", "0", "'0'", "from 1 to 1000000", "GENAI_WORKFLOW_MAX_TOKENS")]
+    [InlineData("MaxTokens", "1000001", "'1000001'", "from 1 to 1000000", "GENAI_WORKFLOW_MAX_TOKENS")]
+    [InlineData("Temperature", "5", "'5'", "from 0.0 to 2.0", "GENAI_WORKFLOW_TEMPERATURE")]
+    [InlineData("Temperature", "-0.1", "'-0.1'", "from 0.0 to 2.0", "GENAI_WORKFLOW_TEMPERATURE")]
+    [InlineData("Temperature", "NaN", "'NaN'", "from 0.0 to 2.0", "GENAI_WORKFLOW_TEMPERATURE")]
+    [InlineData("TimeoutSeconds", "0", "'0'", "from 0.001 to 86400", "GENAI_WORKFLOW_TIMEOUT_SECONDS")]
+    [InlineData("TimeoutSeconds", "abc", "'abc'", "from 0.001 to 86400", "GENAI_WORKFLOW_TIMEOUT_SECONDS")]
+    [InlineData("MaxTokens", "many", "'many'", "from 1 to 1000000", "GENAI_WORKFLOW_MAX_TOKENS")]
+    [InlineData("Temperature", "0,5", "'0,5'", "from 0.0 to 2.0", "GENAI_WORKFLOW_TEMPERATURE")]
+    [InlineData("DefaultProvider", "unknown", "'unknown'", "mock, openai", "GENAI_WORKFLOW_DEFAULT_PROVIDER")]
+    [InlineData("DefaultModel", " ", "' '", "non-empty model name", "GENAI_WORKFLOW_DEFAULT_MODEL")]
+    [InlineData("LogLevel", "Loud", "'Loud'", "Trace, Debug, Information", "GENAI_WORKFLOW_LOG_LEVEL")]
+    [InlineData("CaptureMessageContent", "maybe", "'maybe'", "true or false", "GENAI_WORKFLOW_CAPTURE_MESSAGE_CONTENT")]
+    public async Task StartAsync_BadValue_ThrowsNamingKeyValueRangeAndEnvironmentVariable(
+        string key, string value, string shownValue, string allowed, string alias)
+    {
+        var ex = await StartFailsAsync(($"GenAiWorkflows:{key}", value));
+
+        Assert.Equal(typeof(GenAiWorkflowOptions), ex.OptionsType);
+        Assert.Contains($"GenAiWorkflows:{key}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(shownValue, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(allowed, ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"GenAiWorkflows__{key}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(alias, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_SeveralBadValues_ReportsAllOfThem()
+    {
+        var ex = await StartFailsAsync(("GenAiWorkflows:MaxTokens", "0"), ("GenAiWorkflows:Temperature", "5"));
+
+        Assert.Equal(2, ex.Failures.Count());
+        Assert.Contains(ex.Failures, static f => f.Contains("MaxTokens", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, static f => f.Contains("Temperature", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAsync_NegativePrice_ThrowsNamingModel()
+    {
+        var ex = await StartFailsAsync(("GenAiWorkflows:Pricing:my-model:InputPerMillionTokens", "-1"));
+
+        Assert.Contains("GenAiWorkflows:Pricing:my-model", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ValidValues_StartsAndBinds()
+    {
+        using var test = TestHost.Create();
+        test.Configure(
+            ("GenAiWorkflows:DefaultProvider", "OpenAI"),
+            ("GenAiWorkflows:DefaultModel", "gpt-4.1"),
+            ("GenAiWorkflows:Temperature", "0"),
+            ("GenAiWorkflows:MaxTokens", "1000000"),
+            ("GenAiWorkflows:TimeoutSeconds", "0.5"),
+            ("GenAiWorkflows:LogLevel", "debug"),
+            ("GenAiWorkflows:CaptureMessageContent", "true"),
+            ("GenAiWorkflows:Pricing:my-model:InputPerMillionTokens", "1.5"),
+            ("GenAiWorkflows:Pricing:my-model:OutputPerMillionTokens", "3"));
+        test.Services(static s => s.AddGenAiWorkflows(static wf => wf.AddProvider("openai", static _ => new CountingProvider())));
+        using var host = test.Build();
+
+        await host.StartAsync().WaitAsync(TestHost.Timeout);
+        var options = host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value;
+
+        Assert.Equal("OpenAI", options.DefaultProvider);
+        Assert.Equal("gpt-4.1", options.DefaultModel);
+        Assert.Equal(0, options.Temperature);
+        Assert.Equal(1_000_000, options.MaxTokens);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.RunTimeout);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, options.LogLevel);
+        Assert.True(options.CaptureMessageContent);
+        Assert.Equal(1.5m, options.Pricing["MY-MODEL"].InputPerMillionTokens);
+        await host.StopAsync().WaitAsync(TestHost.Timeout);
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Workflows.Hosting.Tests.TestSupport;
+
+namespace Workflows.Hosting.Tests.Registration;
+
+public sealed class WorkflowsLogLevelConfigurerTests
+{
+    private static (IHost Host, FakeLogCollector Logs) BuildHost(TestHost test, string? level)
+    {
+        if (level is not null)
+        {
+            test.Configure(("GenAiWorkflows:LogLevel", level));
+        }
+
+        test.Builder.Logging.AddFakeLogging();
+        test.Services(static s => s.AddGenAiWorkflows(static wf => wf.AddWorkflow("wf", static w => w.AddLlmStep("ask", "hi"))));
+        var host = test.Build();
+        return (host, host.Services.GetRequiredService<FakeLogCollector>());
+    }
+
+    [Fact]
+    public async Task LogLevel_Warning_SilencesLibraryInformationOnly()
+    {
+        using var test = TestHost.Create();
+        var (host, logs) = BuildHost(test, "Warning");
+        using var _ = host;
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        await host.Services.GetRequiredService<IWorkflowEngine>().ExecuteAsync("wf").WaitAsync(TestHost.Timeout);
+
+        Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Information));
+        Assert.True(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
+        Assert.True(factory.CreateLogger("MyApp.Orders").IsEnabled(LogLevel.Information));
+        Assert.DoesNotContain(logs.GetSnapshot(), static r => r.Category?.StartsWith("Workflows", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task LogLevel_Debug_EnablesLibraryDebugOnly()
+    {
+        using var test = TestHost.Create();
+        var (host, logs) = BuildHost(test, "Debug");
+        using var _ = host;
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        await host.Services.GetRequiredService<IWorkflowEngine>().ExecuteAsync("wf").WaitAsync(TestHost.Timeout);
+
+        Assert.True(factory.CreateLogger("Workflows.Steps").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("MyApp.Orders").IsEnabled(LogLevel.Debug));
+        Assert.Contains(logs.GetSnapshot(), static r => r.Category == "Workflows.Engine" && r.Id.Name == "StepStarted");
+    }
+
+    [Fact]
+    public async Task LogLevel_Default_LogsRunsAtInformation()
+    {
+        using var test = TestHost.Create();
+        var (host, logs) = BuildHost(test, level: null);
+        using var _ = host;
+
+        await host.Services.GetRequiredService<IWorkflowEngine>().ExecuteAsync("wf").WaitAsync(TestHost.Timeout);
+
+        var records = logs.GetSnapshot();
+        Assert.Contains(records, static r => r.Id.Name == "RunStatusChanged" && r.Level == LogLevel.Information);
+        Assert.DoesNotContain(records, static r => r.Level == LogLevel.Debug);
+    }
+
+    [Fact]
+    public void LogLevel_SetInCode_IsApplied()
+    {
+        using var test = TestHost.Create();
+        test.Services(static s => s.Configure<GenAiWorkflowOptions>(static o => o.LogLevel = LogLevel.Error));
+        var (host, _) = BuildHost(test, level: null);
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine");
+
+        Assert.False(logger.IsEnabled(LogLevel.Warning));
+        Assert.True(logger.IsEnabled(LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task LogLevel_Invalid_HostBuildsAndStartReportsIt()
+    {
+        using var test = TestHost.Create();
+        var (host, _) = BuildHost(test, "Loud");
+        using var _ = host;
+
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync().WaitAsync(TestHost.Timeout));
+
+        Assert.Contains("GenAiWorkflows:LogLevel", ex.Message, StringComparison.Ordinal);
+    }
+}

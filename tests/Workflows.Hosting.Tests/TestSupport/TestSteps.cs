@@ -1,0 +1,88 @@
+namespace Workflows.Hosting.Tests.TestSupport;
+
+/// <summary>A service registered as scoped: one instance per run.</summary>
+public sealed class RunScopedService
+{
+    public Guid Id { get; } = Guid.NewGuid();
+}
+
+/// <summary>A step that takes a scoped service and outputs its id.</summary>
+public sealed class ScopedServiceStep(RunScopedService service) : WorkflowStep("scoped")
+{
+    public override ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<object?>(service.Id);
+}
+
+/// <summary>A step resolved from the container that always fails.</summary>
+public sealed class FailingServiceStep() : WorkflowStep("failing")
+{
+    public override ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("the plugin step broke");
+}
+
+/// <summary>A step whose constructor needs a service nobody registered.</summary>
+public sealed class NeedsMissingServiceStep(NeedsMissingServiceStep.Missing missing) : WorkflowStep("needy")
+{
+    public override ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<object?>(missing);
+
+    public sealed class Missing;
+}
+
+/// <summary>A step that signals when it starts and then waits until the run's token fires.</summary>
+internal sealed class WaitForCancellationStep(string name) : WorkflowStep(name)
+{
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Started => _started.Task;
+
+    public override async ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default)
+    {
+        _started.TrySetResult();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return null;
+    }
+}
+
+/// <summary>A provider that counts its lifecycle calls and may fail to initialize.</summary>
+public sealed class CountingProvider : LlmProvider
+{
+    private int _initializations;
+    private int _cleanups;
+
+    public Exception? InitializeFailure { get; set; }
+
+    public int Initializations => Volatile.Read(ref _initializations);
+
+    public int Cleanups => Volatile.Read(ref _cleanups);
+
+    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new LlmResponse("counted: " + request.Prompt));
+
+    public override Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _initializations);
+        return InitializeFailure is null ? Task.CompletedTask : Task.FromException(InitializeFailure);
+    }
+
+    public override Task CleanupAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _cleanups);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A dependency of <see cref="ProviderWithDependency"/>.</summary>
+public sealed class GreetingSource
+{
+    public string Greeting { get; init; } = "hello from DI";
+}
+
+/// <summary>A provider built by the container with a dependency.</summary>
+public sealed class ProviderWithDependency(GreetingSource source) : LlmProvider
+{
+    public GreetingSource Source { get; } = source;
+
+    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new LlmResponse($"{Source.Greeting}: {request.Prompt}") { Usage = TokenUsage.From(3, 4) });
+}
