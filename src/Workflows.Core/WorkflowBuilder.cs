@@ -76,7 +76,7 @@ public sealed class WorkflowBuilder
         {
             IsCritical = isCritical,
             ResiliencePipelineName = resiliencePipeline,
-            Timeout = timeout,
+            StepTimeout = timeout,
         });
 
     /// <summary>Sets the budget of the workflow's runs (a run's own budget still takes precedence).</summary>

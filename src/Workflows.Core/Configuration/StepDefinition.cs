@@ -88,7 +88,7 @@ public sealed class StepDefinition
                 return new ServiceStep(Name, type)
                 {
                     IsCritical = IsCritical,
-                    Timeout = timeout,
+                    StepTimeout = timeout,
                     ResiliencePipelineName = ResiliencePipeline,
                     RetryProviderErrors = RetryProviderErrors,
                 };
@@ -101,7 +101,7 @@ public sealed class StepDefinition
                 Temperature = Temperature,
                 MaxTokens = MaxTokens,
                 IsCritical = IsCritical,
-                Timeout = timeout,
+                StepTimeout = timeout,
                 ResiliencePipelineName = ResiliencePipeline,
                 RetryProviderErrors = RetryProviderErrors,
             };

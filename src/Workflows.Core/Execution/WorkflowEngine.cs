@@ -473,7 +473,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     private async Task<object?> ExecuteWithPoliciesAsync(
         WorkflowRun run, WorkflowStep step, StepContext context, StepAccumulator accumulator, CancellationToken runToken)
     {
-        using var stepTimeout = step.Timeout is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using var stepTimeout = step.StepTimeout is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
         using var linked = stepTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(runToken, stepTimeout.Token);
         var token = linked?.Token ?? runToken;
         try
@@ -511,7 +511,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         catch (OperationCanceledException) when (stepTimeout is { IsCancellationRequested: true } && !runToken.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"Step '{step.Name}' exceeded its timeout of {step.Timeout!.Value.TotalSeconds:0.###} s after {accumulator.Attempts} attempt(s).");
+                $"Step '{step.Name}' exceeded its timeout of {step.StepTimeout!.Value.TotalSeconds:0.###} s after {accumulator.Attempts} attempt(s).");
         }
     }
 

@@ -45,8 +45,8 @@ public abstract class WorkflowStep
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RetryProviderErrors { get; init; }
 
-    /// <summary>Gets the step's timeout over all its attempts; <see langword="null"/> for none (the run's timeout still applies).</summary>
-    public TimeSpan? Timeout { get; init; }
+    /// <summary>Gets the step's own timeout over all its attempts; <see langword="null"/> for none (the run's timeout still applies).</summary>
+    public TimeSpan? StepTimeout { get; init; }
 
     /// <summary>Runs the step.</summary>
     /// <param name="context">The run's variables, services and model access.</param>

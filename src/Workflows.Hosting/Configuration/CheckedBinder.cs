@@ -18,7 +18,7 @@ internal static class CheckedBinder
         where TOptions : class
     {
         var failures = new List<string>();
-        Check(section, typeof(TOptions), failures, depth: 0);
+        Check(section, typeof(TOptions), failures, depth: 0, allowed);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(optionsName ?? Options.DefaultName, typeof(TOptions), failures);
@@ -27,7 +27,7 @@ internal static class CheckedBinder
         section.Bind(options);
     }
 
-    private static void Check(IConfigurationSection section, Type type, List<string> failures, int depth)
+    private static void Check(IConfigurationSection section, Type type, List<string> failures, int depth, Func<string, string?>? allowed)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -38,12 +38,12 @@ internal static class CheckedBinder
                 {
                     foreach (var item in section.GetSection(property.Name).GetChildren())
                     {
-                        Check(item, elementType, failures, depth + 1);
+                        Check(item, elementType, failures, depth + 1, allowed: null);
                     }
                 }
                 else if (depth < 5 && property.PropertyType.IsClass && property.PropertyType != typeof(string))
                 {
-                    Check(section.GetSection(property.Name), property.PropertyType, failures, depth + 1);
+                    Check(section.GetSection(property.Name), property.PropertyType, failures, depth + 1, allowed: null);
                 }
 
                 continue;

@@ -80,7 +80,7 @@ public sealed class StepResilienceTests
             await Task.Delay(Timeout.InfiniteTimeSpan, token);
             return "never";
         })
-        { Timeout = TimeSpan.FromMilliseconds(50), IsCritical = false };
+        { StepTimeout = TimeSpan.FromMilliseconds(50), IsCritical = false };
         var after = new TransformStep("after", _ => "ran");
         await using var engine = new WorkflowEngine();
 
