@@ -423,8 +423,8 @@ internal sealed class OpenAILlmProvider : LlmProvider
 
             default:
                 return new ProviderException(
-                    $"Provider '{_name}' ({SystemName}) answered the request for model '{model}', but the reply could not be read: " +
-                    $"{Redact(exception.Message)} Check that {Endpoint} is an OpenAI-compatible chat completions endpoint.",
+                    $"Provider '{_name}' ({SystemName}) answered the request for model '{model}', but the reply is not a chat completion " +
+                    $"the SDK can read: {Redact(exception.Message)} Check that {Endpoint} is an OpenAI-compatible chat completions endpoint.",
                     _name, statusCode: null, errorCode: "malformed_response", requestId: null, exception);
         }
     }
