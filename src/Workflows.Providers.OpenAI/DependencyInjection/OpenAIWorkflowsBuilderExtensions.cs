@@ -29,10 +29,14 @@ public static class OpenAIWorkflowsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddProvider(name, provider =>
         {
-            var options = provider.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>().Get(name);
-            var httpClient = provider.GetRequiredService<IHttpClientFactory>().CreateClient(OpenAIHttpClientBuilderExtensions.ClientName(name));
+            // Settings and HttpClient are read on first use (InitializeAsync at host start), after the options' validation on start.
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Workflows.Providers.OpenAI") ?? NullLogger.Instance;
-            return new OpenAILlmProvider(name, options, httpClient, logger, provider.GetService<TimeProvider>());
+            return new OpenAILlmProvider(
+                name,
+                () => provider.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>().Get(name),
+                () => provider.GetRequiredService<IHttpClientFactory>().CreateClient(OpenAIHttpClientBuilderExtensions.ClientName(name)),
+                logger,
+                provider.GetService<TimeProvider>());
         });
 
         var services = builder.Services;

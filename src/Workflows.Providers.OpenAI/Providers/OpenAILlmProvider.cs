@@ -28,45 +28,50 @@ internal sealed class OpenAILlmProvider : LlmProvider
     private static readonly string SupportedPropertiesText = string.Join(", ", SupportedProperties);
 
     private readonly string _name;
-    private readonly OpenAIProviderOptions _options;
+    private readonly Lazy<State> _state;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly OpenAIClient _client;
     private readonly ConcurrentDictionary<string, ChatClient> _chatClients = new(StringComparer.Ordinal);
 
+    /// <summary>Initializes a new instance of the <see cref="OpenAILlmProvider"/> class with its settings at hand.</summary>
     public OpenAILlmProvider(string name, OpenAIProviderOptions options, HttpClient httpClient, ILogger logger, TimeProvider? timeProvider = null)
+        : this(name, () => options, () => httpClient, logger, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="OpenAILlmProvider"/> class that reads its settings on first use
+    /// (<see cref="InitializeAsync"/> at host start), so that creating it never pre-empts the options' validation on start.
+    /// </summary>
+    public OpenAILlmProvider(string name, Func<OpenAIProviderOptions> options, Func<HttpClient> httpClient, ILogger logger, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(logger);
-        if (string.IsNullOrWhiteSpace(options.ApiKey))
-        {
-            throw new ConfigurationException(
-                $"Provider '{name}' has no API key. Set {OpenAIProviderOptions.ApiKeyEnvironmentVariable} or " +
-                $"{EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(name, nameof(options.ApiKey)))}.",
-                OpenAIProviderConfiguration.KeyPath(name, nameof(options.ApiKey)));
-        }
-
         _name = name;
-        _options = options;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        Endpoint = options.EffectiveEndpoint;
-        SystemName = options.IsAzure ? "azure.ai.openai" : "openai";
-        _client = options.IsAzure ? CreateAzureClient(name, options, httpClient) : CreateOpenAIClient(options, httpClient);
+        _state = new Lazy<State>(() => CreateState(name, options(), httpClient()), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <inheritdoc />
-    public override string SystemName { get; }
+    public override string SystemName => _state.Value.SystemName;
 
     /// <inheritdoc />
-    public override Uri Endpoint { get; }
+    public override Uri Endpoint => _state.Value.Options.EffectiveEndpoint;
+
+    private OpenAIProviderOptions Settings => _state.Value.Options;
+
+    private OpenAIClient Client => _state.Value.Client;
 
     /// <inheritdoc />
     public override Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        _logger.ProviderInitialized(_name, SystemName, Endpoint, _options.MaxAttempts, _options.AttemptTimeout, _options.RequestTimeout);
+        var state = _state.Value;
+        _logger.ProviderInitialized(_name, state.SystemName, Endpoint, state.Options.MaxAttempts, state.Options.AttemptTimeout, state.Options.RequestTimeout);
         return Task.CompletedTask;
     }
 
@@ -75,8 +80,26 @@ internal sealed class OpenAILlmProvider : LlmProvider
     {
         // The HttpClient and its pooled connections belong to IHttpClientFactory; only the per-model clients are dropped.
         _chatClients.Clear();
-        _logger.ProviderCleanedUp(_name, SystemName);
+        if (_state.IsValueCreated)
+        {
+            _logger.ProviderCleanedUp(_name, SystemName);
+        }
+
         return Task.CompletedTask;
+    }
+
+    private static State CreateState(string name, OpenAIProviderOptions options, HttpClient httpClient)
+    {
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            throw new ConfigurationException(
+                $"Provider '{name}' has no API key. Set {OpenAIProviderOptions.ApiKeyEnvironmentVariable} or " +
+                $"{EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(name, nameof(options.ApiKey)))}.",
+                OpenAIProviderConfiguration.KeyPath(name, nameof(options.ApiKey)));
+        }
+
+        var client = options.IsAzure ? CreateAzureClient(name, options, httpClient) : CreateOpenAIClient(options, httpClient);
+        return new State(options, client, options.IsAzure ? "azure.ai.openai" : "openai");
     }
 
     /// <inheritdoc />
@@ -84,8 +107,8 @@ internal sealed class OpenAILlmProvider : LlmProvider
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = ResolveModel(request);
-        var target = _options.IsAzure && !string.IsNullOrWhiteSpace(_options.Deployment) ? _options.Deployment : model;
-        var chat = _chatClients.GetOrAdd(target, static (key, client) => client.GetChatClient(key), _client);
+        var target = Settings.IsAzure && !string.IsNullOrWhiteSpace(Settings.Deployment) ? Settings.Deployment : model;
+        var chat = _chatClients.GetOrAdd(target, static (key, client) => client.GetChatClient(key), Client);
         var messages = ToChatMessages(request.Messages);
         var chatOptions = ToChatOptions(request);
 
@@ -189,14 +212,14 @@ internal sealed class OpenAILlmProvider : LlmProvider
             return request.Model;
         }
 
-        if (!string.IsNullOrWhiteSpace(_options.DefaultModel))
+        if (!string.IsNullOrWhiteSpace(Settings.DefaultModel))
         {
-            return _options.DefaultModel;
+            return Settings.DefaultModel;
         }
 
         throw new ProviderException(
-            $"The request to provider '{_name}' names no model and {OpenAIProviderConfiguration.KeyPath(_name, nameof(_options.DefaultModel))} is not set. " +
-            $"Set the step's model, GenAiWorkflows:DefaultModel, or {EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(_name, nameof(_options.DefaultModel)))}.",
+            $"The request to provider '{_name}' names no model and {OpenAIProviderConfiguration.KeyPath(_name, nameof(Settings.DefaultModel))} is not set. " +
+            $"Set the step's model, GenAiWorkflows:DefaultModel, or {EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(_name, nameof(Settings.DefaultModel)))}.",
             _name);
     }
 
@@ -238,7 +261,7 @@ internal sealed class OpenAILlmProvider : LlmProvider
             {
                 case "reasoning_effort":
                     options.ReasoningEffortLevel = new ChatReasoningEffortLevel(value);
-                    if (_options.IsAzure)
+                    if (Settings.IsAzure)
                     {
 #pragma warning disable AOAI001 // Opting into max_completion_tokens on Azure is marked experimental by the SDK.
                         options.SetNewMaxCompletionTokensPropertyEnabled(true);
@@ -380,7 +403,7 @@ internal sealed class OpenAILlmProvider : LlmProvider
 
     private ProviderException MapFailure(Exception exception, string model)
     {
-        var attempts = _options.MaxAttempts == 1 ? "1 attempt" : $"{_options.MaxAttempts} attempts";
+        var attempts = Settings.MaxAttempts == 1 ? "1 attempt" : $"{Settings.MaxAttempts} attempts";
         switch (exception)
         {
             case ClientResultException { Status: > 0 } clientError:
@@ -396,7 +419,7 @@ internal sealed class OpenAILlmProvider : LlmProvider
                     return new ProviderAuthException(
                         $"Provider '{_name}' ({SystemName}) rejected the credentials for model '{model}' with {what}.{details} " +
                         $"Check the API key ({OpenAIProviderOptions.ApiKeyEnvironmentVariable} or " +
-                        $"{EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(_name, nameof(_options.ApiKey)))}), " +
+                        $"{EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(_name, nameof(Settings.ApiKey)))}), " +
                         "the endpoint and the account's access to the model.",
                         _name, status, code, requestId, exception);
                 }
@@ -411,9 +434,9 @@ internal sealed class OpenAILlmProvider : LlmProvider
             case OperationCanceledException:
                 return new ProviderException(
                     $"Provider '{_name}' ({SystemName}) did not answer the request for model '{model}' in time " +
-                    $"(attempt timeout {_options.AttemptTimeout:c}, request timeout {_options.RequestTimeout:c}, {attempts}). " +
-                    $"Raise {OpenAIProviderConfiguration.KeyPath(_name, nameof(_options.AttemptTimeout))} or " +
-                    $"{OpenAIProviderConfiguration.KeyPath(_name, nameof(_options.RequestTimeout))} if the model needs longer.",
+                    $"(attempt timeout {Settings.AttemptTimeout:c}, request timeout {Settings.RequestTimeout:c}, {attempts}). " +
+                    $"Raise {OpenAIProviderConfiguration.KeyPath(_name, nameof(Settings.AttemptTimeout))} or " +
+                    $"{OpenAIProviderConfiguration.KeyPath(_name, nameof(Settings.RequestTimeout))} if the model needs longer.",
                     _name, statusCode: null, errorCode: "timeout", requestId: null, exception);
 
             case ClientResultException or HttpRequestException:
@@ -477,7 +500,9 @@ internal sealed class OpenAILlmProvider : LlmProvider
 
     /// <summary>Removes the API key from text that came from the server or the network stack, in case it echoes it.</summary>
     private string Redact(string text) =>
-        _options.ApiKey is { Length: > 0 } key ? text.Replace(key, RedactedKey, StringComparison.Ordinal) : text;
+        Settings.ApiKey is { Length: > 0 } key ? text.Replace(key, RedactedKey, StringComparison.Ordinal) : text;
 
     private TimeSpan Elapsed(long started) => _timeProvider.GetElapsedTime(started);
+
+    private sealed record State(OpenAIProviderOptions Options, OpenAIClient Client, string SystemName);
 }
