@@ -20,7 +20,7 @@ public sealed class CostBudget
     {
     }
 
-    public CostBudget(decimal perTestUsd, decimal suiteUsd)
+    internal CostBudget(decimal perTestUsd, decimal suiteUsd)
     {
         PerTestUsd = perTestUsd;
         SuiteUsd = suiteUsd;
