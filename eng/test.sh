@@ -75,6 +75,9 @@ for trx in "$results"/*.trx; do
   p="$(attr passed)"; f="$(attr failed)"; e="$(attr error)"; t="$(attr timeout)"; a="$(attr aborted)"; n="$(attr notExecuted)"
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  # xUnit's skipped tests are counted in total but not in executed (its trx leaves notExecuted at 0).
+  tot="$(attr total)"; x="$(attr executed)"; unrun=$(( ${tot:-0} - ${x:-0} ))
+  [ "$unrun" -gt "${n:-0}" ] && n="$unrun"
   skipped=$((skipped + ${n:-0}))
 done
 
