@@ -1,0 +1,310 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Workflows.Providers.OpenAI.Tests;
+
+/// <summary>
+/// Replays the real OpenAI sessions recorded by openai-dotnet (shared/fixtures/openai-recordings): each recorded reply is
+/// served for the recorded request, the provider's request body must equal the recorded one, and the reply must be read
+/// exactly. The provider has no streaming path, so streaming recordings are not replayed.
+/// </summary>
+public sealed class RecordedSessionReplayTests : IAsyncLifetime
+{
+    private static readonly string RecordingsDirectory = Path.Combine(RepoPaths.SharedFixtures, "openai-recordings");
+    private static readonly Lazy<OpenApiRequestSchema> Schema = new(() => OpenApiRequestSchema.Load(Path.Combine(RepoPaths.SharedFixtures, "openai-openapi", "openapi.json")));
+
+    private ScriptedServer _server = null!;
+
+    public static TheoryData<string> NonStreamingRecordings()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in AllRecordings().Where(static n => !IsStreaming(n)))
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    public async Task InitializeAsync() => _server = await ScriptedServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public void Recordings_OnlyStreamingOnesAreLeftOut_BecauseTheProviderDoesNotStream()
+    {
+        var all = AllRecordings();
+
+        Assert.Equal(9 - 1, all.Count); // the folder also holds SOURCE.txt
+        Assert.Equal(["StreamingStructuredRefusalWorks.json"], all.Where(IsStreaming));
+        Assert.Contains("AuthFailure.json", all);
+    }
+
+    [Theory]
+    [MemberData(nameof(NonStreamingRecordings))]
+    public async Task CompleteAsync_RecordedSession_SendsTheRecordedBodyAndReadsTheReplyExactly(string recordingName)
+    {
+        var entries = Load(recordingName);
+        foreach (var entry in entries)
+        {
+            _server.EnqueueJson(entry.StatusCode, entry.ResponseBody.ToJsonString(), entry.ServedHeaders);
+        }
+
+        await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var request = ToLlmRequest(entry.RequestBody);
+
+            if (entry.StatusCode == 401)
+            {
+                var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.Provider.CompleteAsync(request));
+                var recorded = entry.ResponseBody["error"]!;
+                Assert.Contains(recorded["message"]!.GetValue<string>(), error.Message, StringComparison.Ordinal);
+                Assert.Equal(recorded["code"]!.GetValue<string>(), error.ErrorCode);
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.StatusCode);
+                Assert.Equal("Sanitized", error.RequestId);
+            }
+            else
+            {
+                var response = await harness.Provider.CompleteAsync(request);
+                var body = entry.ResponseBody;
+                var choice = body["choices"]![0]!;
+                var usage = body["usage"]!;
+                Assert.Equal(choice["message"]!["content"]!.GetValue<string>(), response.Content);
+                Assert.Equal(choice["finish_reason"]!.GetValue<string>(), response.FinishReason);
+                Assert.Equal(body["model"]!.GetValue<string>(), response.Model);
+                Assert.Equal(body["id"]!.GetValue<string>(), response.ResponseId);
+                Assert.Equal(usage["prompt_tokens"]!.GetValue<long>(), response.Usage.InputTokens);
+                Assert.Equal(usage["completion_tokens"]!.GetValue<long>(), response.Usage.OutputTokens);
+                Assert.Equal(usage["total_tokens"]!.GetValue<long>(), response.Usage.TotalTokens);
+                Assert.Equal(usage["prompt_tokens_details"]!["cached_tokens"]!.GetValue<long>(), response.Usage.CachedInputTokens);
+                Assert.Equal(usage["completion_tokens_details"]!["reasoning_tokens"]!.GetValue<long>(), response.Usage.ReasoningTokens);
+            }
+
+            var sent = JsonNode.Parse(_server.Requests[i].Body)!.AsObject();
+            AssertSameBody(entry.RequestBody, sent, recordingName);
+            Assert.Equal("/v1/chat/completions", _server.Requests[i].Path);
+            Schema.Value.AssertValid(sent);
+        }
+
+        Assert.Equal(entries.Count, _server.RequestCount);
+    }
+
+    [Fact]
+    public void Schema_BodyWithUndeclaredProperty_IsRejected()
+    {
+        var body = JsonNode.Parse("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokenz":5}""")!.AsObject();
+
+        var error = Assert.ThrowsAny<Exception>(() => Schema.Value.AssertValid(body));
+
+        Assert.Contains("max_tokenz", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_BodyWithoutMessages_IsRejected()
+    {
+        var body = JsonNode.Parse("""{"model":"gpt-4o-mini"}""")!.AsObject();
+
+        var error = Assert.ThrowsAny<Exception>(() => Schema.Value.AssertValid(body));
+
+        Assert.Contains("messages", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void AssertSameBody(JsonObject recorded, JsonObject sent, string recordingName)
+    {
+        foreach (var (key, value) in sent)
+        {
+            Assert.True(recorded.ContainsKey(key), $"{recordingName}: the provider sent '{key}', which the recorded request does not have.");
+            Assert.True(JsonNode.DeepEquals(recorded[key], value), $"{recordingName}: '{key}' differs: recorded {recorded[key]?.ToJsonString()}, sent {value?.ToJsonString()}.");
+        }
+
+        Assert.Equal(recorded.Select(static p => p.Key).Order(), sent.Select(static p => p.Key).Order());
+    }
+
+    private static LlmRequest ToLlmRequest(JsonObject body)
+    {
+        var messages = body["messages"]!.AsArray().Select(static m => new LlmMessage(
+            m!["role"]!.GetValue<string>() switch
+            {
+                "system" => LlmRole.System,
+                "assistant" => LlmRole.Assistant,
+                _ => LlmRole.User,
+            },
+            m["content"]!.GetValue<string>())).ToList();
+        var additional = new Dictionary<string, string>();
+        foreach (var key in new[] { "reasoning_effort", "service_tier" })
+        {
+            if (body[key] is { } value)
+            {
+                additional[key] = value.GetValue<string>();
+            }
+        }
+
+        if (body["response_format"]?["type"] is { } format)
+        {
+            additional["response_format"] = format.GetValue<string>();
+        }
+
+        return new LlmRequest(messages)
+        {
+            Model = body["model"]!.GetValue<string>(),
+            Temperature = body["temperature"]?.GetValue<double>(),
+            MaxTokens = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>(),
+            AdditionalProperties = additional,
+        };
+    }
+
+    private static List<string> AllRecordings() =>
+        [.. Directory.GetFiles(RecordingsDirectory, "*.json").Select(static f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    private static bool IsStreaming(string name) =>
+        Load(name).Any(static e => e.RequestBody["stream"]?.GetValue<bool>() == true);
+
+    private static List<RecordedEntry> Load(string name)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(RecordingsDirectory, name)))!;
+        return [.. root["Entries"]!.AsArray().Select(static e => new RecordedEntry(e!.AsObject()))];
+    }
+
+    private sealed class RecordedEntry(JsonObject entry)
+    {
+        private static readonly string[] Served = ["X-Request-ID", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
+            "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"];
+
+        public JsonObject RequestBody { get; } = entry[nameof(RequestBody)]!.AsObject();
+
+        public int StatusCode { get; } = entry[nameof(StatusCode)]!.GetValue<int>();
+
+        public JsonNode ResponseBody { get; } = entry[nameof(ResponseBody)]!;
+
+        public (string Name, string Value)[] ServedHeaders { get; } = [.. entry["ResponseHeaders"]!.AsObject()
+            .Where(static h => Served.Contains(h.Key, StringComparer.OrdinalIgnoreCase) && h.Value is JsonValue)
+            .Select(static h => (h.Key, h.Value!.GetValue<string>()))];
+    }
+}
+
+/// <summary>The CreateChatCompletionRequest schema of OpenAI's OpenAPI description, enough to check what the provider sends.</summary>
+internal sealed class OpenApiRequestSchema
+{
+    private readonly JsonObject _schemas;
+    private readonly Dictionary<string, JsonObject> _properties;
+    private readonly HashSet<string> _required;
+
+    private OpenApiRequestSchema(JsonObject schemas)
+    {
+        _schemas = schemas;
+        (_properties, _required) = Collect(schemas["CreateChatCompletionRequest"]!.AsObject());
+    }
+
+    public static OpenApiRequestSchema Load(string path) =>
+        new(JsonNode.Parse(File.ReadAllText(path))!["components"]!["schemas"]!.AsObject());
+
+    public void AssertValid(JsonObject body)
+    {
+        foreach (var required in _required)
+        {
+            Assert.True(body.ContainsKey(required), $"The request lacks the required property '{required}'.");
+        }
+
+        foreach (var (key, value) in body)
+        {
+            Assert.True(_properties.TryGetValue(key, out var schema), $"The request sends '{key}', which CreateChatCompletionRequest does not declare.");
+            AssertType(key, Resolve(schema), value);
+        }
+
+        foreach (var message in body["messages"]!.AsArray())
+        {
+            var role = message!["role"]!.GetValue<string>();
+            var variant = MessageVariants().FirstOrDefault(v => RoleEnum(v.Properties).Contains(role));
+            Assert.True(variant.Properties is not null, $"No ChatCompletionRequestMessage variant has role '{role}'.");
+            foreach (var required in variant.Required)
+            {
+                Assert.True(message.AsObject().ContainsKey(required), $"A '{role}' message lacks the required property '{required}'.");
+            }
+
+            foreach (var (key, _) in message.AsObject())
+            {
+                Assert.True(variant.Properties!.ContainsKey(key), $"A '{role}' message sends '{key}', which its schema does not declare.");
+            }
+        }
+    }
+
+    private IEnumerable<(Dictionary<string, JsonObject> Properties, HashSet<string> Required)> MessageVariants()
+    {
+        var union = Resolve(_schemas["ChatCompletionRequestMessage"]!.AsObject());
+        foreach (var variant in (union["oneOf"] ?? union["anyOf"])!.AsArray())
+        {
+            yield return Collect(variant!.AsObject());
+        }
+    }
+
+    private IEnumerable<string> RoleEnum(Dictionary<string, JsonObject> properties) =>
+        properties.TryGetValue("role", out var role) && Resolve(role)["enum"] is JsonArray values
+            ? values.Select(static v => v!.GetValue<string>())
+            : [];
+
+    private (Dictionary<string, JsonObject> Properties, HashSet<string> Required) Collect(JsonObject schema)
+    {
+        var properties = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var required = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonObject node)
+        {
+            node = Resolve(node);
+            if (node["properties"] is JsonObject declared)
+            {
+                foreach (var (name, value) in declared)
+                {
+                    properties[name] = value!.AsObject();
+                }
+            }
+
+            if (node["required"] is JsonArray names)
+            {
+                required.UnionWith(names.Select(static n => n!.GetValue<string>()));
+            }
+
+            if (node["allOf"] is JsonArray parts)
+            {
+                foreach (var part in parts)
+                {
+                    Walk(part!.AsObject());
+                }
+            }
+        }
+
+        Walk(schema);
+        return (properties, required);
+    }
+
+    private JsonObject Resolve(JsonObject schema)
+    {
+        while (schema["$ref"] is JsonValue reference)
+        {
+            schema = _schemas[reference.GetValue<string>().Split('/')[^1]]!.AsObject();
+        }
+
+        return schema;
+    }
+
+    private static void AssertType(string key, JsonObject schema, JsonNode? value)
+    {
+        if (schema["type"] is not JsonValue type || value is null)
+        {
+            return;
+        }
+
+        var kind = value.GetValueKind();
+        var ok = type.GetValue<string>() switch
+        {
+            "string" => kind == JsonValueKind.String,
+            "integer" => kind == JsonValueKind.Number && value.ToJsonString().All(static c => char.IsDigit(c) || c == '-'),
+            "number" => kind == JsonValueKind.Number,
+            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+            "array" => kind == JsonValueKind.Array,
+            "object" => kind == JsonValueKind.Object,
+            _ => true,
+        };
+        Assert.True(ok, $"'{key}' is sent as {kind}, but the schema declares {type}.");
+    }
+}
