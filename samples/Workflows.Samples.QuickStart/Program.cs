@@ -1,10 +1,16 @@
 // Quick start: a three-step workflow (two model steps and a transform) on the Generic Host.
 // Run from the repository root: dotnet run --project samples/Workflows.Samples.QuickStart [-- --product "a desk lamp"]
+// It runs on the built-in mock provider unless OPENAI_API_KEY is set or GenAiWorkflows__DefaultProvider=openai
+// (see docs/openai-provider.md for Azure OpenAI and local OpenAI-compatible servers). Spans and metrics go to the
+// console through OpenTelemetry's console exporter (--telemetry false turns that off); logs are JSON lines.
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Workflows;
 
 try
@@ -16,6 +22,32 @@ try
         ContentRootPath = AppContext.BaseDirectory,
     });
     builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+    // The provider switch is configuration only: an explicit DefaultProvider wins; otherwise an OPENAI_API_KEY selects
+    // the OpenAI provider and its absence the mock.
+    var hasApiKey = !string.IsNullOrWhiteSpace(builder.Configuration["OPENAI_API_KEY"]);
+    var configuredProvider = builder.Configuration["GenAiWorkflows:DefaultProvider"];
+    if (string.IsNullOrWhiteSpace(configuredProvider))
+    {
+        configuredProvider = hasApiKey ? "openai" : MockLlmProvider.DefaultName;
+        builder.Configuration.AddInMemoryCollection([new("GenAiWorkflows:DefaultProvider", configuredProvider)]);
+    }
+
+    var useOpenAI = string.Equals(configuredProvider, "openai", StringComparison.OrdinalIgnoreCase);
+
+    builder.Logging.ClearProviders();
+    builder.Logging.AddGenAiWorkflowsJsonLogging();
+    if (!string.Equals(builder.Configuration["telemetry"], "false", StringComparison.OrdinalIgnoreCase))
+    {
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddGenAiWorkflowsInstrumentation().AddConsoleExporter())
+            .WithMetrics(metrics => metrics.AddGenAiWorkflowsInstrumentation().AddConsoleExporter());
+    }
+
+    if (useOpenAI)
+    {
+        builder.Services.AddGenAiWorkflows(wf => wf.AddOpenAIProvider());
+    }
 
     builder.Services.AddGenAiWorkflows(wf => wf
         // Canned answers, so the run is meaningful and repeatable without an API key.
@@ -32,18 +64,23 @@ try
             .AddTransformStep("listing", ctx =>
                 $"*** {ctx.Get<string>("tagline")} ***\n  {ctx.Get<string>("description")}")));
 
-    using var host = builder.Build();
+    var host = builder.Build();
     await host.StartAsync();
 
     var options = host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value;
-    var hasApiKey = !string.IsNullOrWhiteSpace(builder.Configuration["OPENAI_API_KEY"]);
-    Console.WriteLine(hasApiKey
-        ? $"OPENAI_API_KEY is set, but this sample only registers the mock provider: running on '{options.DefaultProvider}' (canned responses, simulated tokens)."
-        : $"No OPENAI_API_KEY set: running on the mock provider '{options.DefaultProvider}' (canned responses, simulated tokens).");
+    Console.WriteLine(useOpenAI
+        ? $"Running on the OpenAI provider '{options.DefaultProvider}' with model {options.DefaultModel}."
+        : hasApiKey
+            ? $"Running on the mock provider '{options.DefaultProvider}' as configured (canned responses, simulated tokens)."
+            : $"No OPENAI_API_KEY set: running on the mock provider '{options.DefaultProvider}' (canned responses, simulated tokens).");
 
     var product = builder.Configuration["product"] ?? "a stainless steel travel mug";
     var engine = host.Services.GetRequiredService<IWorkflowEngine>();
     var result = await engine.ExecuteAsync("product-listing", new Dictionary<string, object?> { ["product"] = product });
+
+    // Stopping and disposing the host flushes the console exporter's metrics, so the summary below comes last.
+    await host.StopAsync();
+    host.Dispose();
 
     Console.WriteLine();
     Console.WriteLine($"Workflow '{result.WorkflowName}' run {result.WorkflowId}: {result.Status}");
@@ -72,7 +109,6 @@ try
         Console.WriteLine($"The run did not complete: {result.Error?.Kind} at step '{result.Error?.StepName}': {result.Error?.Message}");
     }
 
-    await host.StopAsync();
     return result.IsSuccess ? 0 : 1;
 }
 catch (Exception ex) when (ex is OptionsValidationException or FrameworkException)
