@@ -1,15 +1,12 @@
-using System.ComponentModel;
-using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Workflows.Providers.OpenAI;
 
 /// <summary>
-/// Reads <see cref="OpenAIProviderOptions"/> from configuration: checks every scalar value before binding so that a bad
-/// value fails with a message naming the key, the value, the expected type and the environment variables, and fills the
-/// API key from <c>OPENAI_API_KEY</c> when none is configured.
+/// Reads <see cref="OpenAIProviderOptions"/> from configuration through <see cref="CheckedBinder"/> (a bad value fails with
+/// a message naming the key, the value, the expected type and the environment variables), and fills the API key from
+/// <c>OPENAI_API_KEY</c> when none is configured.
 /// </summary>
 internal static class OpenAIProviderConfiguration
 {
@@ -29,32 +26,7 @@ internal static class OpenAIProviderConfiguration
             return;
         }
 
-        var section = configuration.GetSection(SectionPath(providerName));
-        var failures = new List<string>();
-        foreach (var property in typeof(OpenAIProviderOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (!property.CanWrite || property.PropertyType == typeof(string))
-            {
-                continue;
-            }
-
-            var child = section.GetSection(property.Name);
-            if (child.Value is not { Length: > 0 } raw || TryConvert(raw, property.PropertyType))
-            {
-                continue;
-            }
-
-            failures.Add(
-                $"{child.Path} is '{raw}', which is not a valid {Describe(property.PropertyType)}. " +
-                $"Fix it in appsettings.json or config.yaml, or set the environment variable {EnvironmentVariableNames.Describe(child.Path)}.");
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(providerName, typeof(OpenAIProviderOptions), failures);
-        }
-
-        section.Bind(options);
+        CheckedBinder.Bind(configuration.GetSection(SectionPath(providerName)), options, providerName);
     }
 
     /// <summary>Fills <see cref="OpenAIProviderOptions.ApiKey"/> from <c>OPENAI_API_KEY</c> when it is still empty.</summary>
@@ -72,35 +44,5 @@ internal static class OpenAIProviderConfiguration
         {
             options.ApiKey = fallback;
         }
-    }
-
-    private static bool TryConvert(string raw, Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(Uri))
-        {
-            return Uri.TryCreate(raw, UriKind.Absolute, out _);
-        }
-
-        try
-        {
-            _ = TypeDescriptor.GetConverter(type).ConvertFromString(null, CultureInfo.InvariantCulture, raw);
-            return true;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException
-                                   || ex.InnerException is FormatException or OverflowException)
-        {
-            return false;
-        }
-    }
-
-    private static string Describe(Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        return type == typeof(int) ? "whole number"
-            : type == typeof(TimeSpan) ? "time span (hh:mm:ss, for example 00:00:30)"
-            : type == typeof(Uri) ? "absolute URI (for example http://localhost:8080/v1)"
-            : type == typeof(bool) ? "boolean (true or false)"
-            : type.Name;
     }
 }

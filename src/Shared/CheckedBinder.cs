@@ -4,9 +4,10 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Workflows.Hosting;
+namespace Workflows;
 
 /// <summary>
+/// (Shared source, compiled into each package that binds options: Workflows.Hosting, Workflows.Providers.OpenAI.)
 /// Binds a configuration section after checking that every scalar value converts to its property's type, so that
 /// <c>MaxTokens=abc</c> fails with a message naming the key, the value, the expected type and the environment variable
 /// instead of the binder's generic error.
@@ -105,7 +106,7 @@ internal static class CheckedBinder
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(Uri))
         {
-            return Uri.TryCreate(raw, UriKind.RelativeOrAbsolute, out _);
+            return Uri.TryCreate(raw, UriKind.Absolute, out _);
         }
 
         try
@@ -131,7 +132,8 @@ internal static class CheckedBinder
         return type == typeof(bool) ? "boolean (true or false)"
             : type == typeof(int) || type == typeof(long) ? "whole number"
             : type == typeof(double) || type == typeof(decimal) || type == typeof(float) ? "number (use '.' as the decimal separator)"
-            : type == typeof(TimeSpan) ? "time span (hh:mm:ss)"
+            : type == typeof(TimeSpan) ? "time span (hh:mm:ss, for example 00:00:30)"
+            : type == typeof(Uri) ? "absolute URI (for example http://localhost:8080/v1)"
             : type.Name;
     }
 }
