@@ -33,6 +33,11 @@ public interface IWorkflowEngine
         CancellationToken cancellationToken = default);
 
     /// <summary>Runs a workflow synchronously; safe under a <see cref="SynchronizationContext"/> and from many threads.</summary>
+    /// <remarks>
+    /// The run goes to the thread pool while the calling thread waits for it. Prefer <see cref="ExecuteAsync(Workflow, IReadOnlyDictionary{string, object?}?, WorkflowRunOptions?, CancellationToken)"/>
+    /// in servers: many simultaneous synchronous calls from thread-pool threads each hold a thread while their runs
+    /// need others, so the pool has to grow (slowly) before they finish.
+    /// </remarks>
     /// <param name="workflow">The workflow.</param>
     /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
     /// <param name="timeout">The run's timeout; the configured default when <see langword="null"/>.</param>

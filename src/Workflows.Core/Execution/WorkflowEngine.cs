@@ -28,6 +28,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     private readonly ILogger _logger;
     private readonly WorkflowInstrumentation _instrumentation;
     private readonly bool _ownsProviders;
+    private readonly string _defaultProvider;
     private readonly ILogger _middlewareLogger;
     private readonly Lock _middlewareGate = new();
     private volatile WorkflowMiddleware[] _middleware;
@@ -44,9 +45,11 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     public WorkflowEngine(LlmProvider defaultProvider, GenAiWorkflowOptions? options = null)
         : this(
             new LlmProviderRegistry().Register(DefaultProviderName, defaultProvider),
-            WithDefaultProvider(options ?? new GenAiWorkflowOptions(), DefaultProviderName),
+            options,
             ownsProviders: true)
     {
+        // The caller's options are left as they are; only this engine treats "default" as the default provider.
+        _defaultProvider = DefaultProviderName;
     }
 
     /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class.</summary>
@@ -77,6 +80,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         ArgumentNullException.ThrowIfNull(providers);
         Providers = providers;
         _options = options ?? new GenAiWorkflowOptions();
+        _defaultProvider = _options.DefaultProvider;
         _ownsProviders = ownsProviders;
         _scopeFactory = scopeFactory;
         _catalog = catalog ?? new WorkflowCatalog();
@@ -304,7 +308,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     internal async Task<LlmResponse> CompleteAsync(
         WorkflowRun run, StepAccumulator step, LlmRequest request, string? providerName, CancellationToken cancellationToken)
     {
-        var name = string.IsNullOrWhiteSpace(providerName) ? run.Options.DefaultProvider : providerName;
+        var name = string.IsNullOrWhiteSpace(providerName) ? _defaultProvider : providerName;
         var provider = await Providers.GetInitializedAsync(name, cancellationToken).ConfigureAwait(false);
         var hookContext = run.Middleware.IsEmpty ? null : new MiddlewareContext(run, step.Step.Name, name);
         if (hookContext is not null)
@@ -603,12 +607,6 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     {
         var activity = Activity.Current;
         return activity is null || activity.TraceId == default ? null : activity.TraceId.ToHexString();
-    }
-
-    private static GenAiWorkflowOptions WithDefaultProvider(GenAiWorkflowOptions options, string providerName)
-    {
-        options.DefaultProvider = providerName;
-        return options;
     }
 
     private readonly record struct StepAttempt(object? Output, System.Runtime.ExceptionServices.ExceptionDispatchInfo? ProviderFailure);

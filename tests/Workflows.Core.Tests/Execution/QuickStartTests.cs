@@ -26,4 +26,19 @@ public sealed class QuickStartTests
         Assert.True(result.Metrics.TotalCost.IsComplete);
         Assert.True(result.Metrics.TotalCost.AmountUsd > 0);
     }
+
+    [Fact]
+    public async Task Constructor_ProviderAndSharedOptions_CallsThatProviderAndLeavesOptionsUnchanged()
+    {
+        var options = new GenAiWorkflowOptions { DefaultModel = "gpt-4.1-mini" };
+        var mine = new MockLlmProvider().WithFallback("from mine");
+        await using var engine = new WorkflowEngine(mine, options);
+
+        var result = await engine.ExecuteAsync(Workflow.Create("shared").AddLlmStep("a", "hi").Build());
+
+        Assert.Equal("from mine", result.Output);
+        Assert.Equal(WorkflowEngine.DefaultProviderName, result.Steps[0].Provider);
+        Assert.Equal("gpt-4.1-mini", Assert.Single(mine.Requests).Model);
+        Assert.Equal(MockLlmProvider.DefaultName, options.DefaultProvider);
+    }
 }
