@@ -7,8 +7,20 @@ public static class RepoPaths
 
     public static string Root => RootPath.Value;
 
-    /// <summary>Gets <c>&lt;repo&gt;/../shared/fixtures</c>.</summary>
-    public static string SharedFixtures => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
+    /// <summary>Gets <c>&lt;repo&gt;/../shared/fixtures</c>, failing with what is missing when the folder is not there.</summary>
+    public static string SharedFixtures => Directory.Exists(SharedFixturesPath)
+        ? SharedFixturesPath
+        : throw new DirectoryNotFoundException(
+            $"The shared fixtures are not at {SharedFixturesPath}. They come with the project's workspace: clone the repository " +
+            "next to its 'shared' folder (CI does).");
+
+    /// <summary>Gets why fixture tests skip here, or <see langword="null"/> when they run (the folder exists, or CI requires it).</summary>
+    public static string? SharedFixturesSkipReason =>
+        Directory.Exists(SharedFixturesPath) || Aimock.IsCi
+            ? null
+            : $"The shared fixtures folder {SharedFixturesPath} is not beside this clone; these tests run where it is (CI always).";
+
+    private static string SharedFixturesPath => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
 
     private static string FindRoot()
     {
