@@ -93,6 +93,10 @@ public sealed class TokenUsageTracker
     /// <returns>The sum; empty when no call used it.</returns>
     public TokenUsage ForModel(string model) => Sum(e => string.Equals(e.Model, model, StringComparison.OrdinalIgnoreCase)).Usage;
 
+    /// <summary>Gets the tokens and cost of one step's calls in one pass (for the step's result).</summary>
+    internal (TokenUsage Usage, CostEstimate Cost) TotalsForStep(string stepName) =>
+        Sum(e => string.Equals(e.StepName, stepName, StringComparison.Ordinal));
+
     private (TokenUsage Usage, CostEstimate Cost) Sum(Func<Entry, bool> predicate)
     {
         var usage = TokenUsage.Empty;

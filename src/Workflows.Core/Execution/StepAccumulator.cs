@@ -1,15 +1,14 @@
 namespace Workflows;
 
-/// <summary>What one step's model calls added up to; written by the engine as calls return.</summary>
+/// <summary>
+/// What the engine tracks of one running step besides its tokens and cost (those are in the run's
+/// <see cref="TokenUsageTracker"/>, by step name): calls, last model and provider, attempts, a failing provider.
+/// </summary>
 internal sealed class StepAccumulator(WorkflowStep step)
 {
     private readonly Lock _gate = new();
 
     public WorkflowStep Step { get; } = step;
-
-    public TokenUsage Usage { get; private set; } = TokenUsage.Empty;
-
-    public CostEstimate Cost { get; private set; } = CostEstimate.Zero;
 
     public int Calls { get; private set; }
 
@@ -22,12 +21,10 @@ internal sealed class StepAccumulator(WorkflowStep step)
     /// <summary>Gets or sets the type of the provider whose call failed last, for error attribution.</summary>
     public Type? FailedProviderType { get; set; }
 
-    public void Record(string provider, string model, TokenUsage usage, CostEstimate cost)
+    public void RecordCall(string provider, string model)
     {
         lock (_gate)
         {
-            Usage += usage;
-            Cost += cost;
             Calls++;
             Model = model;
             Provider = provider;

@@ -373,7 +373,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         {
             _instrumentation.RecordCostOnly(provider, request, response, cost);
         }
-        step.Record(name, model, response.Usage, cost);
+        step.RecordCall(name, model);
         run.Usage.Record(step.Step.Name, model, response.Usage, cost);
         _logger.ModelCallCompleted(
             step.Step.Name, name, model, request.Temperature, request.MaxTokens, latency.TotalMilliseconds,
@@ -452,6 +452,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
                 break;
         }
 
+        var (stepUsage, stepCost) = run.Usage.TotalsForStep(step.Name);
         var result = new StepResult
         {
             StepName = step.Name,
@@ -460,8 +461,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             IsCritical = step.IsCritical,
             Output = output,
             Error = error,
-            Usage = accumulator.Usage,
-            Cost = accumulator.Cost,
+            Usage = stepUsage,
+            Cost = stepCost,
             LlmCalls = accumulator.Calls,
             Model = accumulator.Model,
             Provider = accumulator.Provider,
@@ -545,10 +546,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
     private static ErrorInfo Classify(Exception exception, string? stepName, string? stepType, Type? pluginType) => exception switch
     {
-        MiddlewareAbortedException aborted => ErrorInfo.FromException(aborted, ErrorKind.Aborted, stepName, stepType, aborted.MiddlewareType) with
-        {
-            Message = aborted.Message,
-        },
+        MiddlewareAbortedException aborted => ErrorInfo.FromException(aborted, ErrorKind.Aborted, stepName, stepType, aborted.MiddlewareType),
         MiddlewareFailedException failed => ErrorInfo.FromException(failed, ErrorKind.MiddlewareFailed, stepName, stepType, failed.MiddlewareType),
         AbortException abort => ErrorInfo.FromException(abort, ErrorKind.Aborted, stepName, stepType, pluginType),
         BudgetExceededException budget => ErrorInfo.FromException(budget, ErrorKind.BudgetExceeded, stepName, stepType),

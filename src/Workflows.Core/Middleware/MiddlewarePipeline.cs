@@ -15,72 +15,22 @@ internal sealed class MiddlewarePipeline(IReadOnlyList<WorkflowMiddleware> middl
 
     public bool IsEmpty => Middleware.Count == 0;
 
-    public async ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken)
-    {
-        foreach (var item in Middleware)
-        {
-            try
-            {
-                await item.OnWorkflowStartAsync(context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!IsRunCancellation(ex, cancellationToken))
-            {
-                Handle(item, nameof(WorkflowMiddleware.OnWorkflowStartAsync), context, ex);
-            }
-        }
-    }
+    public ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken) =>
+        ForEachAsync(nameof(WorkflowMiddleware.OnWorkflowStartAsync), context, item => item.OnWorkflowStartAsync(context, cancellationToken), cancellationToken);
 
-    public async ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken)
-    {
-        foreach (var item in Middleware)
-        {
-            try
-            {
-                request = await item.BeforeLlmCallAsync(context, request, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"{item.GetType().FullName}.BeforeLlmCallAsync returned no request.");
-            }
-            catch (Exception ex) when (!IsRunCancellation(ex, cancellationToken))
-            {
-                Handle(item, nameof(WorkflowMiddleware.BeforeLlmCallAsync), context, ex);
-            }
-        }
+    public ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken) =>
+        ThreadAsync(
+            nameof(WorkflowMiddleware.BeforeLlmCallAsync), context, request,
+            (item, current) => item.BeforeLlmCallAsync(context, current, cancellationToken), cancellationToken);
 
-        return request;
-    }
+    public ValueTask<LlmResponse> AfterLlmCallAsync(
+        MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken) =>
+        ThreadAsync(
+            nameof(WorkflowMiddleware.AfterLlmCallAsync), context, response,
+            (item, current) => item.AfterLlmCallAsync(context, request, current, cancellationToken), cancellationToken);
 
-    public async ValueTask<LlmResponse> AfterLlmCallAsync(
-        MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken)
-    {
-        foreach (var item in Middleware)
-        {
-            try
-            {
-                response = await item.AfterLlmCallAsync(context, request, response, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"{item.GetType().FullName}.AfterLlmCallAsync returned no response.");
-            }
-            catch (Exception ex) when (!IsRunCancellation(ex, cancellationToken))
-            {
-                Handle(item, nameof(WorkflowMiddleware.AfterLlmCallAsync), context, ex);
-            }
-        }
-
-        return response;
-    }
-
-    public async ValueTask OnStepErrorAsync(MiddlewareContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        foreach (var item in Middleware)
-        {
-            try
-            {
-                await item.OnStepErrorAsync(context, exception, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!IsRunCancellation(ex, cancellationToken))
-            {
-                Handle(item, nameof(WorkflowMiddleware.OnStepErrorAsync), context, ex);
-            }
-        }
-    }
+    public ValueTask OnStepErrorAsync(MiddlewareContext context, Exception exception, CancellationToken cancellationToken) =>
+        ForEachAsync(nameof(WorkflowMiddleware.OnStepErrorAsync), context, item => item.OnStepErrorAsync(context, exception, cancellationToken), cancellationToken);
 
     /// <summary>Runs the end hooks; nothing they throw can change the finished result, so every failure is logged.</summary>
     public async ValueTask OnWorkflowEndAsync(MiddlewareContext context, WorkflowResult result, CancellationToken cancellationToken)
@@ -98,8 +48,35 @@ internal sealed class MiddlewarePipeline(IReadOnlyList<WorkflowMiddleware> middl
         }
     }
 
-    private static bool IsRunCancellation(Exception exception, CancellationToken cancellationToken) =>
-        exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+    /// <summary>Runs one hook of every middleware in registration order; run cancellation passes through, other failures go to <see cref="Handle"/>.</summary>
+    private async ValueTask ForEachAsync(string hook, MiddlewareContext context, Func<WorkflowMiddleware, ValueTask> invoke, CancellationToken cancellationToken)
+    {
+        foreach (var item in Middleware)
+        {
+            try
+            {
+                await invoke(item).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Handle(item, hook, context, ex);
+            }
+        }
+    }
+
+    /// <summary>Like <see cref="ForEachAsync"/>, passing each hook's result (a request or response it may replace) to the next.</summary>
+    private async ValueTask<T> ThreadAsync<T>(
+        string hook, MiddlewareContext context, T value, Func<WorkflowMiddleware, T, ValueTask<T>> invoke, CancellationToken cancellationToken)
+        where T : class
+    {
+        await ForEachAsync(
+            hook,
+            context,
+            async item => value = await invoke(item, value).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"{item.GetType().FullName}.{hook} returned null; return the value it was given to leave it unchanged."),
+            cancellationToken).ConfigureAwait(false);
+        return value;
+    }
 
     /// <summary>Returns to swallow a non-critical failure; throws for aborts and critical failures.</summary>
     private void Handle(WorkflowMiddleware item, string hook, MiddlewareContext context, Exception exception)
