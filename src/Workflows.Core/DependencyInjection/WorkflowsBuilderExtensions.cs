@@ -146,12 +146,7 @@ public static class WorkflowsBuilderExtensions
 
     private static void AddRegistration(IWorkflowsBuilder builder, string name, Type? implementationType, Func<IServiceProvider, LlmProvider> factory)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new PluginRegistrationException(
-                "A provider needs a non-empty name. Pass the name steps and configuration will use, for example \"openai\".",
-                name, implementationType);
-        }
+        LlmProviderRegistry.ThrowIfInvalidName(name, implementationType);
 
         var existing = builder.Services
             .Where(static d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration)

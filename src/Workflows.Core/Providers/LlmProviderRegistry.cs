@@ -52,12 +52,7 @@ public sealed class LlmProviderRegistry
     /// <exception cref="PluginRegistrationException">The name is empty or already registered, or the provider is null.</exception>
     public LlmProviderRegistry Register(string name, LlmProvider provider)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new PluginRegistrationException(
-                "A provider needs a non-empty name. Pass the name steps and configuration will use, for example \"openai\".",
-                name, provider?.GetType());
-        }
+        ThrowIfInvalidName(name, provider?.GetType());
 
         if (provider is null)
         {
@@ -148,6 +143,17 @@ public sealed class LlmProviderRegistry
         if (failures is not null)
         {
             throw new AggregateException("One or more providers failed to clean up.", failures);
+        }
+    }
+
+    /// <summary>The name rule shared by the registry and the container registration (<c>AddProvider</c>).</summary>
+    internal static void ThrowIfInvalidName(string? name, Type? providerType)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new PluginRegistrationException(
+                "A provider needs a non-empty name. Pass the name steps and configuration will use, for example \"openai\".",
+                name, providerType);
         }
     }
 
