@@ -43,6 +43,28 @@ public sealed class WorkflowBuilder
         bool isCritical = true) =>
         AddStep(new LlmStep(name, prompt, systemPrompt) { Model = model, Provider = provider, IsCritical = isCritical });
 
+    /// <summary>
+    /// Appends a model step with structured output: the request carries <typeparamref name="T"/>'s JSON schema as the
+    /// response format, and the step's output is the reply parsed as a <typeparamref name="T"/> (a reply that does not
+    /// parse or validate fails the step with <see cref="StructuredOutputException"/>).
+    /// </summary>
+    /// <typeparam name="T">The output type.</typeparam>
+    /// <param name="name">The step's name; later steps read its output as <c>{name}</c> (or <c>ctx.Get&lt;T&gt;(name)</c>).</param>
+    /// <param name="prompt">The prompt template.</param>
+    /// <param name="systemPrompt">An optional system prompt template.</param>
+    /// <param name="model">The model; <see langword="null"/> for the provider's default.</param>
+    /// <param name="provider">The registered provider; <see langword="null"/> for the configured default.</param>
+    /// <param name="isCritical">Whether the step's failure fails the run.</param>
+    /// <returns>This builder.</returns>
+    public WorkflowBuilder AddLlmStep<T>(
+        string name,
+        string prompt,
+        string? systemPrompt = null,
+        string? model = null,
+        string? provider = null,
+        bool isCritical = true) =>
+        AddStep(new LlmStep(name, prompt, systemPrompt) { Model = model, Provider = provider, IsCritical = isCritical, OutputType = typeof(T) });
+
     /// <summary>Appends a transform step with a synchronous delegate.</summary>
     /// <param name="name">The step's name.</param>
     /// <param name="transform">Computes the output from the context.</param>

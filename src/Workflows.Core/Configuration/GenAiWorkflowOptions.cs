@@ -11,6 +11,15 @@ public sealed class GenAiWorkflowOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "GenAiWorkflows";
 
+    /// <summary>The model used when nothing else names one.</summary>
+    public const string DefaultModelName = "gpt-4o-mini";
+
+    /// <summary>The temperature used when nothing else sets one.</summary>
+    public const double DefaultTemperature = 0.7;
+
+    /// <summary>The maximum output tokens used when nothing else sets them.</summary>
+    public const int DefaultMaxTokens = 1024;
+
     /// <summary>The smallest allowed temperature.</summary>
     public const double MinTemperature = 0.0;
 
@@ -31,19 +40,22 @@ public sealed class GenAiWorkflowOptions
 
     /// <summary>Gets or sets the provider used by steps that name none.</summary>
     /// <value>The default value is <c>mock</c>.</value>
-    public string DefaultProvider { get; set; } = MockLlmProvider.DefaultName;
+    public string DefaultProvider { get; set; } = MockChatClient.DefaultName;
 
-    /// <summary>Gets or sets the model used by steps that name none.</summary>
+    /// <summary>
+    /// Gets or sets the model of steps that name none, used when their provider has no default model of its own (neither
+    /// <c>GenAiWorkflows:Providers:&lt;name&gt;:DefaultModel</c> nor the chat client's <c>ChatClientMetadata.DefaultModelId</c>).
+    /// </summary>
     /// <value>The default value is <c>gpt-4o-mini</c>.</value>
-    public string DefaultModel { get; set; } = LlmRequest.DefaultModel;
+    public string DefaultModel { get; set; } = DefaultModelName;
 
     /// <summary>Gets or sets the sampling temperature used by steps that set none (0 to 2).</summary>
     /// <value>The default value is 0.7.</value>
-    public double Temperature { get; set; } = LlmRequest.DefaultTemperature;
+    public double Temperature { get; set; } = DefaultTemperature;
 
     /// <summary>Gets or sets the maximum output tokens used by steps that set none.</summary>
     /// <value>The default value is 1024.</value>
-    public int MaxTokens { get; set; } = LlmRequest.DefaultMaxTokens;
+    public int MaxTokens { get; set; } = DefaultMaxTokens;
 
     /// <summary>Gets or sets the run timeout in seconds, applied to runs that are given none.</summary>
     /// <value>The default value is 300 (five minutes).</value>

@@ -30,6 +30,15 @@ public sealed class StepDefinition
     /// <summary>Gets or sets the maximum output tokens of a model step; the configured default when unset.</summary>
     public int? MaxTokens { get; set; }
 
+    /// <summary>Gets or sets the nucleus-sampling probability mass (0 to 1) of a model step; none sent when unset.</summary>
+    public double? TopP { get; set; }
+
+    /// <summary>
+    /// Gets or sets the JSON schema of a model step's structured output, as JSON text (in YAML, a block scalar: <c>OutputSchema: |</c>).
+    /// The step's output is then the reply as JSON, checked against the schema.
+    /// </summary>
+    public string? OutputSchema { get; set; }
+
     /// <summary>Gets or sets whether the step's failure fails the run.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IsCritical { get; set; } = true;
@@ -72,6 +81,32 @@ public sealed class StepDefinition
                 workflowName);
         }
 
+        if (TopP is < 0 or > 1)
+        {
+            throw new WorkflowException(FormattableString.Invariant($"{key}:TopP is {TopP}, but it must be from 0 to 1."), workflowName);
+        }
+
+        System.Text.Json.JsonElement? schema = null;
+        if (OutputSchema is not null)
+        {
+            if (Step is not null)
+            {
+                throw new WorkflowException($"{key}:OutputSchema is set on step '{Name}', which is not a model step (it sets Step). Remove it.", workflowName);
+            }
+
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(OutputSchema);
+                schema = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? document.RootElement.Clone()
+                    : throw new WorkflowException($"{key}:OutputSchema of step '{Name}' must be a JSON object (a JSON schema), not a JSON {document.RootElement.ValueKind}.", workflowName);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new WorkflowException($"{key}:OutputSchema of step '{Name}' is not valid JSON: {ex.Message}", workflowName, ex);
+            }
+        }
+
         if (TimeoutSeconds is <= 0)
         {
             throw new WorkflowException(FormattableString.Invariant($"{key}:TimeoutSeconds is {TimeoutSeconds}, but it must be greater than 0."), workflowName);
@@ -100,6 +135,8 @@ public sealed class StepDefinition
                 Model = Model,
                 Temperature = Temperature,
                 MaxTokens = MaxTokens,
+                TopP = TopP,
+                OutputSchema = schema,
                 IsCritical = IsCritical,
                 StepTimeout = timeout,
                 ResiliencePipelineName = ResiliencePipeline,

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Workflows;
@@ -5,12 +7,13 @@ namespace Workflows;
 /// <summary>Builds the provider registry from the registrations, turning construction failures into clear errors.</summary>
 internal static class ProviderRegistryFactory
 {
-    public static LlmProviderRegistry Create(IServiceProvider services)
+    public static ProviderRegistry Create(IServiceProvider services)
     {
-        var registry = new LlmProviderRegistry();
+        var registry = new ProviderRegistry();
+        var configuration = services.GetService<IConfiguration>();
         foreach (var registration in services.GetServices<ProviderRegistration>())
         {
-            LlmProvider? provider;
+            IChatClient? provider;
             try
             {
                 provider = registration.Factory(services);
@@ -23,7 +26,9 @@ internal static class ProviderRegistryFactory
                     registration.Name, registration.ImplementationType, ex);
             }
 
-            registry.Register(registration.Name, provider!);
+            // The default model given in code, else GenAiWorkflows:Providers:<name>:DefaultModel from configuration.
+            var configured = configuration?[$"{GenAiWorkflowOptions.SectionName}:Providers:{registration.Name}:DefaultModel"];
+            registry.Register(registration.Name, provider!, registration.DefaultModel ?? (string.IsNullOrWhiteSpace(configured) ? null : configured));
         }
 
         return registry;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows;
 
@@ -7,61 +8,110 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WorkflowsBuilderExtensions
 {
     /// <summary>
-    /// Registers a provider type under a name; the container creates it (a singleton) with its dependencies.
+    /// Registers a chat client type as the provider <paramref name="name"/>: the container creates it (a singleton, keyed
+    /// <see cref="IChatClient"/> service under the provider's name) with its dependencies.
     /// </summary>
-    /// <typeparam name="TProvider">The provider type.</typeparam>
+    /// <typeparam name="TClient">The Microsoft.Extensions.AI chat client type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The name steps and <c>GenAiWorkflows:DefaultProvider</c> use.</param>
+    /// <param name="defaultModel">The model of steps that name none; see <see cref="ProviderRegistry.Register"/>.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="PluginRegistrationException">The name is empty or already registered, or the type is abstract.</exception>
-    public static IWorkflowsBuilder AddProvider<TProvider>(this IWorkflowsBuilder builder, string name)
-        where TProvider : LlmProvider
+    /// <exception cref="PluginRegistrationException">The name is empty or already registered, or the type is abstract or has no public constructor.</exception>
+    public static IWorkflowsBuilder AddProvider<TClient>(this IWorkflowsBuilder builder, string name, string? defaultModel = null)
+        where TClient : class, IChatClient
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (typeof(TProvider).IsAbstract)
+        if (typeof(TClient).IsAbstract)
         {
             throw new PluginRegistrationException(
-                $"Provider type {typeof(TProvider).FullName} is abstract; register a concrete type.", name, typeof(TProvider));
+                $"Provider type {typeof(TClient).FullName} is abstract; register a concrete type.", name, typeof(TClient));
         }
 
-        if (typeof(TProvider).GetConstructors().Length == 0)
+        if (typeof(TClient).GetConstructors().Length == 0)
         {
             throw new PluginRegistrationException(
-                $"Provider type {typeof(TProvider).FullName} has no public constructor, so the container cannot create it. " +
+                $"Provider type {typeof(TClient).FullName} has no public constructor, so the container cannot create it. " +
                 "Add a public constructor or register it with AddProvider(name, factory).",
-                name, typeof(TProvider));
+                name, typeof(TClient));
         }
 
-        AddRegistration(builder, name, typeof(TProvider), provider => provider.GetRequiredKeyedService<LlmProvider>(name));
-        builder.Services.AddKeyedSingleton<LlmProvider, TProvider>(name);
+        AddRegistration(builder, name, typeof(TClient), provider => provider.GetRequiredKeyedService<IChatClient>(name), defaultModel);
+        builder.Services.AddKeyedSingleton<IChatClient, TClient>(name);
         return builder;
     }
 
-    /// <summary>Registers a provider created by a factory under a name.</summary>
+    /// <summary>
+    /// Registers a chat client created by a factory as the provider <paramref name="name"/> (also resolvable as the keyed
+    /// <see cref="IChatClient"/> service of that name). The factory may build a pipeline, for example
+    /// <c>new ChatClientBuilder(client).UseDistributedCache().Build(services)</c>.
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The name steps and <c>GenAiWorkflows:DefaultProvider</c> use.</param>
-    /// <param name="factory">Creates the provider (once) from the container.</param>
+    /// <param name="factory">Creates the client (once) from the container.</param>
+    /// <param name="defaultModel">The model of steps that name none; see <see cref="ProviderRegistry.Register"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="PluginRegistrationException">The name is empty or already registered.</exception>
-    public static IWorkflowsBuilder AddProvider(this IWorkflowsBuilder builder, string name, Func<IServiceProvider, LlmProvider> factory)
+    public static IWorkflowsBuilder AddProvider(
+        this IWorkflowsBuilder builder, string name, Func<IServiceProvider, IChatClient> factory, string? defaultModel = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
-        AddRegistration(builder, name, implementationType: null, provider => provider.GetRequiredKeyedService<LlmProvider>(name));
+        AddRegistration(builder, name, implementationType: null, provider => provider.GetRequiredKeyedService<IChatClient>(name), defaultModel);
         builder.Services.AddKeyedSingleton(name, (provider, _) => factory(provider));
         return builder;
     }
 
-    /// <summary>Registers a <see cref="MockLlmProvider"/>, configured by <paramref name="configure"/>, replacing the built-in mock by default.</summary>
+    /// <summary>Registers a chat client instance as the provider <paramref name="name"/>.</summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Adds canned responses, latency or scripted failures.</param>
+    /// <param name="name">The name steps and <c>GenAiWorkflows:DefaultProvider</c> use.</param>
+    /// <param name="client">The client.</param>
+    /// <param name="defaultModel">The model of steps that name none; see <see cref="ProviderRegistry.Register"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="PluginRegistrationException">The name is empty or already registered.</exception>
+    public static IWorkflowsBuilder AddProvider(this IWorkflowsBuilder builder, string name, IChatClient client, string? defaultModel = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return builder.AddProvider(name, _ => client, defaultModel);
+    }
+
+    /// <summary>
+    /// Uses a chat client the application registered itself (<c>services.AddChatClient(...)</c>, or
+    /// <c>AddKeyedChatClient(key, ...)</c> with <paramref name="serviceKey"/>) as the provider <paramref name="name"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The provider name steps and <c>GenAiWorkflows:DefaultProvider</c> use.</param>
+    /// <param name="serviceKey">The key of a keyed <see cref="IChatClient"/> registration; <see langword="null"/> for the unkeyed one.</param>
+    /// <param name="defaultModel">The model of steps that name none; see <see cref="ProviderRegistry.Register"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>
+    /// A client built with <c>UseOpenTelemetry()</c> records the GenAI client spans and metrics itself; the engine then
+    /// records its own workflow, step and cost telemetry only, so nothing is recorded twice.
+    /// </remarks>
+    public static IWorkflowsBuilder AddChatClientProvider(this IWorkflowsBuilder builder, string name, object? serviceKey = null, string? defaultModel = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddRegistration(builder, name, typeof(IChatClient), provider =>
+        {
+            var client = serviceKey is null ? provider.GetService<IChatClient>() : provider.GetKeyedService<IChatClient>(serviceKey);
+            return client ?? throw new PluginRegistrationException(
+                $"Provider '{name}' uses the application's IChatClient{(serviceKey is null ? string.Empty : $" keyed '{serviceKey}'")}, but none is registered. " +
+                $"Register one first, for example services.{(serviceKey is null ? "AddChatClient(...)" : "AddKeyedChatClient(key, ...)")}, " +
+                "or register the client with AddProvider(name, client).",
+                name, typeof(IChatClient));
+        }, defaultModel);
+        return builder;
+    }
+
+    /// <summary>Registers a <see cref="MockChatClient"/>, configured by <paramref name="configure"/>, replacing the built-in mock by default.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adds canned responses, refusals, tool calls, latency or scripted failures.</param>
     /// <param name="name">The name; <c>mock</c> by default.</param>
     /// <returns>The builder.</returns>
     public static IWorkflowsBuilder AddMockProvider(
-        this IWorkflowsBuilder builder, Action<MockLlmProvider>? configure = null, string name = MockLlmProvider.DefaultName) =>
+        this IWorkflowsBuilder builder, Action<MockChatClient>? configure = null, string name = MockChatClient.DefaultName) =>
         builder.AddProvider(name, provider =>
         {
-            var mock = new MockLlmProvider(provider.GetService<TimeProvider>());
+            var mock = new MockChatClient(provider.GetService<TimeProvider>());
             configure?.Invoke(mock);
             return mock;
         });
@@ -144,9 +194,10 @@ public static class WorkflowsBuilderExtensions
         return builder;
     }
 
-    private static void AddRegistration(IWorkflowsBuilder builder, string name, Type? implementationType, Func<IServiceProvider, LlmProvider> factory)
+    private static void AddRegistration(
+        IWorkflowsBuilder builder, string name, Type? implementationType, Func<IServiceProvider, IChatClient> factory, string? defaultModel)
     {
-        LlmProviderRegistry.ThrowIfInvalidName(name, implementationType);
+        ProviderRegistry.ThrowIfInvalidName(name, implementationType);
 
         var existing = builder.Services
             .Where(static d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration)
@@ -160,6 +211,6 @@ public static class WorkflowsBuilderExtensions
                 name, implementationType);
         }
 
-        builder.Services.AddSingleton(new ProviderRegistration(name, implementationType, factory));
+        builder.Services.AddSingleton(new ProviderRegistration(name, implementationType, factory, string.IsNullOrWhiteSpace(defaultModel) ? null : defaultModel));
     }
 }

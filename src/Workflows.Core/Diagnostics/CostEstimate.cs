@@ -15,13 +15,20 @@ public sealed record CostEstimate
     /// <summary>Gets the models that were called but have no price in the price table.</summary>
     public IReadOnlyList<string> UnpricedModels { get; init; } = [];
 
-    /// <summary>Gets whether every call was priced, so <see cref="AmountUsd"/> is the whole cost.</summary>
-    public bool IsComplete => UnpricedModels.Count == 0;
+    /// <summary>Gets the number of calls whose provider reported no token usage, so their cost is unknown.</summary>
+    public int CallsWithoutUsage { get; init; }
+
+    /// <summary>Gets whether every call was priced and metered, so <see cref="AmountUsd"/> is the whole cost.</summary>
+    public bool IsComplete => UnpricedModels.Count == 0 && CallsWithoutUsage == 0;
 
     /// <summary>Creates the estimate of a call to a model without a price.</summary>
     /// <param name="model">The model.</param>
     /// <returns>An incomplete estimate naming the model.</returns>
     public static CostEstimate Unpriced(string model) => new() { UnpricedModels = [model] };
+
+    /// <summary>Creates the estimate of a call whose provider reported no token usage.</summary>
+    /// <returns>An incomplete estimate counting one call without usage.</returns>
+    public static CostEstimate WithoutUsage() => new() { CallsWithoutUsage = 1 };
 
     /// <summary>Adds two estimates.</summary>
     /// <param name="left">The first estimate.</param>
@@ -44,6 +51,7 @@ public sealed record CostEstimate
         return new()
         {
             AmountUsd = left.AmountUsd + right.AmountUsd,
+            CallsWithoutUsage = left.CallsWithoutUsage + right.CallsWithoutUsage,
             UnpricedModels = left.UnpricedModels.Count == 0 ? right.UnpricedModels
                 : right.UnpricedModels.Count == 0 ? left.UnpricedModels
                 : [.. left.UnpricedModels.Union(right.UnpricedModels, StringComparer.OrdinalIgnoreCase)],
@@ -57,7 +65,24 @@ public sealed record CostEstimate
     public static CostEstimate Add(CostEstimate left, CostEstimate right) => left + right;
 
     /// <inheritdoc />
-    public override string ToString() =>
-        IsComplete ? FormattableString.Invariant($"${AmountUsd:0.######}")
-                   : FormattableString.Invariant($"${AmountUsd:0.######} + unknown ({string.Join(", ", UnpricedModels)})");
+    public override string ToString()
+    {
+        if (IsComplete)
+        {
+            return FormattableString.Invariant($"${AmountUsd:0.######}");
+        }
+
+        var unknown = new List<string>(2);
+        if (UnpricedModels.Count > 0)
+        {
+            unknown.Add(string.Join(", ", UnpricedModels));
+        }
+
+        if (CallsWithoutUsage > 0)
+        {
+            unknown.Add(FormattableString.Invariant($"{CallsWithoutUsage} call(s) without usage"));
+        }
+
+        return FormattableString.Invariant($"${AmountUsd:0.######} + unknown ({string.Join("; ", unknown)})");
+    }
 }

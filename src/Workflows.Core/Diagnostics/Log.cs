@@ -36,7 +36,7 @@ internal static partial class Log
                   "latency {LatencyMs} ms, finish reason {FinishReason}, tokens {InputTokens} in / {OutputTokens} out.")]
     public static partial void ModelCallCompleted(
         this ILogger logger, string stepName, string providerName, string model, double? temperature, int? maxTokens,
-        double latencyMs, string? finishReason, long inputTokens, long outputTokens);
+        double latencyMs, string? finishReason, long? inputTokens, long? outputTokens);
 
     [LoggerMessage(EventId = 1008, EventName = "ModelCallFailed", Level = LogLevel.Warning,
         Message = "Model call of step {StepName} to {ProviderName} (model {Model}) failed after {LatencyMs} ms.")]
@@ -61,4 +61,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1013, EventName = "StepRetrying", Level = LogLevel.Information,
         Message = "Step {StepName} attempt {Attempt} starting.")]
     public static partial void StepAttemptStarting(this ILogger logger, string stepName, int attempt);
+
+    [LoggerMessage(EventId = 1014, EventName = "ModelRefused", Level = LogLevel.Warning,
+        Message = "The model refused the request of step {StepName} to {ProviderName} (model {Model}).")]
+    public static partial void ModelRefused(this ILogger logger, string stepName, string providerName, string model);
 }

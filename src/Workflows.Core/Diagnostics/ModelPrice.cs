@@ -13,16 +13,17 @@ public sealed record ModelPrice
     public decimal OutputPerMillionTokens { get; set; }
 
     /// <summary>Computes the cost of a usage at this price.</summary>
-    /// <param name="usage">The usage.</param>
+    /// <param name="usage">The usage; counts that were not reported cost nothing here (see <see cref="CostEstimate.CallsWithoutUsage"/>).</param>
     /// <returns>The cost in US dollars.</returns>
     public decimal CostOf(TokenUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        var cached = Math.Clamp(usage.CachedInputTokens ?? 0, 0, usage.InputTokens);
-        var uncached = usage.InputTokens - cached;
+        var input = usage.InputTokens ?? 0;
+        var cached = Math.Clamp(usage.CachedInputTokens ?? 0, 0, input);
+        var uncached = input - cached;
         var perToken = 1_000_000m;
         return (uncached * InputPerMillionTokens / perToken)
              + (cached * (CachedInputPerMillionTokens ?? InputPerMillionTokens) / perToken)
-             + (usage.OutputTokens * OutputPerMillionTokens / perToken);
+             + ((usage.OutputTokens ?? 0) * OutputPerMillionTokens / perToken);
     }
 }

@@ -90,9 +90,20 @@ public sealed class PriceTable
     /// <summary>Estimates the cost of a usage on a model.</summary>
     /// <param name="model">The model.</param>
     /// <param name="usage">The usage.</param>
-    /// <returns>The cost, or an incomplete estimate naming the model when it has no price.</returns>
-    public CostEstimate Estimate(string model, TokenUsage usage) =>
-        TryGetPrice(model, out var price) ? new CostEstimate { AmountUsd = price.CostOf(usage) } : CostEstimate.Unpriced(model);
+    /// <returns>
+    /// The cost, or an incomplete estimate naming the model when it has no price, or counting the call when its provider
+    /// reported no token usage.
+    /// </returns>
+    public CostEstimate Estimate(string model, TokenUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        if (!TryGetPrice(model, out var price))
+        {
+            return CostEstimate.Unpriced(model);
+        }
+
+        return usage.InputTokens is null && usage.OutputTokens is null ? CostEstimate.WithoutUsage() : new CostEstimate { AmountUsd = price.CostOf(usage) };
+    }
 
     private static ModelPrice Price(decimal input, decimal? cachedInput, decimal output) =>
         new() { InputPerMillionTokens = input, CachedInputPerMillionTokens = cachedInput, OutputPerMillionTokens = output };

@@ -18,6 +18,7 @@ internal static class TelemetryNames
     {
         public const string TokenUsage = "gen_ai.client.token.usage";
         public const string OperationDuration = "gen_ai.client.operation.duration";
+        public const string TimeToFirstChunk = "gen_ai.client.operation.time_to_first_chunk";
         public const string WorkflowDuration = "gen_ai.workflow.duration";
         public const string StepDuration = "workflows.step.duration";
         public const string Runs = "workflows.runs";
@@ -31,6 +32,10 @@ internal static class TelemetryNames
         public const string RequestModel = "gen_ai.request.model";
         public const string RequestTemperature = "gen_ai.request.temperature";
         public const string RequestMaxTokens = "gen_ai.request.max_tokens";
+        public const string RequestTopP = "gen_ai.request.top_p";
+        public const string RequestStream = "gen_ai.request.stream";
+        public const string OutputType = "gen_ai.output.type";
+        public const string ResponseTimeToFirstChunk = "gen_ai.response.time_to_first_chunk";
         public const string ResponseModel = "gen_ai.response.model";
         public const string ResponseId = "gen_ai.response.id";
         public const string ResponseFinishReasons = "gen_ai.response.finish_reasons";

@@ -10,6 +10,7 @@ public sealed class TokenUsageTracker
     private readonly List<Entry> _entries = [];
     private TokenUsage _total = TokenUsage.Empty;
     private CostEstimate _totalCost = CostEstimate.Zero;
+    private long _budgetTokens;
 
     /// <summary>Gets the tokens of all calls recorded so far.</summary>
     public TokenUsage Total
@@ -31,6 +32,21 @@ public sealed class TokenUsageTracker
             lock (_gate)
             {
                 return _totalCost;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets the tokens a token budget counts as spent: each call's reported total, else its input plus output, else (for a
+    /// provider that reported no usage) the tokens reserved for it before the call.
+    /// </summary>
+    internal long BudgetTokens
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _budgetTokens;
             }
         }
     }
@@ -64,7 +80,10 @@ public sealed class TokenUsageTracker
     /// <param name="model">The model that answered.</param>
     /// <param name="usage">The call's tokens.</param>
     /// <param name="cost">The call's cost.</param>
-    public void Record(string stepName, string model, TokenUsage usage, CostEstimate cost)
+    public void Record(string stepName, string model, TokenUsage usage, CostEstimate cost) => Record(stepName, model, usage, cost, reservedTokens: 0);
+
+    /// <summary>Records one model call, with the tokens reserved for it (counted by budgets when the provider reported none).</summary>
+    internal void Record(string stepName, string model, TokenUsage usage, CostEstimate cost, long reservedTokens)
     {
         ArgumentNullException.ThrowIfNull(stepName);
         ArgumentNullException.ThrowIfNull(model);
@@ -75,6 +94,9 @@ public sealed class TokenUsageTracker
             _entries.Add(new Entry(stepName, model, usage, cost));
             _total += usage;
             _totalCost += cost;
+            _budgetTokens += usage.TotalTokens ?? (usage.InputTokens is null && usage.OutputTokens is null
+                ? reservedTokens
+                : (usage.InputTokens ?? 0) + (usage.OutputTokens ?? 0));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using static Workflows.TelemetryNames;
 
 namespace Workflows;
@@ -49,6 +50,8 @@ internal sealed class WorkflowInstrumentation : IDisposable
             tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenUsageBuckets });
         OperationDuration = _meter.CreateHistogram(
             Instruments.OperationDuration, "s", "Duration of a model call.", tags: null, advice: operationBuckets);
+        TimeToFirstChunk = _meter.CreateHistogram(
+            Instruments.TimeToFirstChunk, "s", "Time from the start of a streamed model call to its first chunk.", tags: null, advice: operationBuckets);
         WorkflowDuration = _meter.CreateHistogram(
             Instruments.WorkflowDuration, "s", "Duration of a workflow run.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WorkflowDurationBuckets });
@@ -61,6 +64,8 @@ internal sealed class WorkflowInstrumentation : IDisposable
     public Histogram<long> TokenUsage { get; }
 
     public Histogram<double> OperationDuration { get; }
+
+    public Histogram<double> TimeToFirstChunk { get; }
 
     public Histogram<double> WorkflowDuration { get; }
 
@@ -160,18 +165,19 @@ internal sealed class WorkflowInstrumentation : IDisposable
         }
     }
 
-    public Activity? StartModelCall(string providerName, LlmProvider provider, LlmRequest request, string correlationId)
+    public Activity? StartModelCall(string providerName, ProviderInfo provider, ModelRequest request, string correlationId, bool streamed)
     {
         if (!Source.HasListeners())
         {
             return null;
         }
 
+        var model = request.Options.ModelId!;
         var tags = new List<KeyValuePair<string, object?>>(10)
         {
             new(Attributes.OperationName, Operations.Chat),
             new(Attributes.ProviderName, provider.SystemName),
-            new(Attributes.RequestModel, request.Model),
+            new(Attributes.RequestModel, model),
         };
         if (provider.Endpoint is { } endpoint)
         {
@@ -179,33 +185,51 @@ internal sealed class WorkflowInstrumentation : IDisposable
             tags.Add(new(Attributes.ServerPort, endpoint.Port));
         }
 
-        var activity = Source.StartActivity(ActivityKind.Client, tags: tags, name: $"{Operations.Chat} {request.Model}");
+        var activity = Source.StartActivity(ActivityKind.Client, tags: tags, name: $"{Operations.Chat} {model}");
         if (activity is { IsAllDataRequested: true })
         {
-            if (request.Temperature is { } temperature)
+            var options = request.Options;
+            if (options.Temperature is { } temperature)
             {
-                activity.SetTag(Attributes.RequestTemperature, temperature);
+                activity.SetTag(Attributes.RequestTemperature, (double)temperature);
             }
 
-            if (request.MaxTokens is { } maxTokens)
+            if (options.TopP is { } topP)
+            {
+                activity.SetTag(Attributes.RequestTopP, (double)topP);
+            }
+
+            if (options.MaxOutputTokens is { } maxTokens)
             {
                 activity.SetTag(Attributes.RequestMaxTokens, maxTokens);
+            }
+
+            if (streamed)
+            {
+                activity.SetTag(Attributes.RequestStream, true);
+            }
+
+            if (options.ResponseFormat is ChatResponseFormatJson)
+            {
+                activity.SetTag(Attributes.OutputType, "json");
             }
 
             activity.SetTag(Attributes.Provider, providerName);
             activity.SetTag(Attributes.CorrelationId, correlationId);
             if (_captureMessageContent)
             {
-                activity.SetTag(Attributes.InputMessages, MessagesJson(request));
+                activity.SetTag(Attributes.InputMessages, MessagesJson(request.Messages));
             }
         }
 
         return activity;
     }
 
-    public void EndModelCall(Activity? activity, LlmProvider provider, LlmRequest request, LlmResponse response, TimeSpan latency, CostEstimate cost)
+    public void EndModelCall(
+        Activity? activity, ProviderInfo provider, string requestModel, ChatResponse response, TokenUsage usage, TimeSpan latency,
+        TimeSpan? timeToFirstChunk, CostEstimate cost)
     {
-        var responseModel = response.Model ?? request.Model;
+        var responseModel = string.IsNullOrWhiteSpace(response.ModelId) ? requestModel : response.ModelId;
         if (activity is not null)
         {
             if (activity.IsAllDataRequested)
@@ -216,9 +240,14 @@ internal sealed class WorkflowInstrumentation : IDisposable
                     activity.SetTag(Attributes.ResponseId, response.ResponseId);
                 }
 
-                if (response.FinishReason is not null)
+                if (response.FinishReason is { } finishReason)
                 {
-                    activity.SetTag(Attributes.ResponseFinishReasons, new[] { response.FinishReason });
+                    activity.SetTag(Attributes.ResponseFinishReasons, new[] { finishReason.Value });
+                }
+
+                if (timeToFirstChunk is { } first)
+                {
+                    activity.SetTag(Attributes.ResponseTimeToFirstChunk, first.TotalSeconds);
                 }
 
                 if (_captureMessageContent)
@@ -226,36 +255,42 @@ internal sealed class WorkflowInstrumentation : IDisposable
                     activity.SetTag(Attributes.OutputMessages, OutputJson(response));
                 }
 
-                activity.SetTag(Attributes.UsageInputTokens, response.Usage.InputTokens);
-                activity.SetTag(Attributes.UsageOutputTokens, response.Usage.OutputTokens);
-                if (response.Usage.CachedInputTokens is { } cached)
-                {
-                    activity.SetTag(Attributes.UsageCacheReadInputTokens, cached);
-                }
-
-                if (response.Usage.ReasoningTokens is { } reasoning)
-                {
-                    activity.SetTag(Attributes.UsageReasoningOutputTokens, reasoning);
-                }
+                // Unknown stays unknown: no attribute for a count the provider did not report.
+                SetIfKnown(activity, Attributes.UsageInputTokens, usage.InputTokens);
+                SetIfKnown(activity, Attributes.UsageOutputTokens, usage.OutputTokens);
+                SetIfKnown(activity, Attributes.UsageCacheReadInputTokens, usage.CachedInputTokens);
+                SetIfKnown(activity, Attributes.UsageReasoningOutputTokens, usage.ReasoningTokens);
             }
 
             activity.Dispose();
         }
 
-        var tags = ModelTags(provider, request.Model, responseModel, errorType: null);
+        var tags = ModelTags(provider, requestModel, responseModel, errorType: null);
         if (OperationDuration.Enabled)
         {
             OperationDuration.Record(latency.TotalSeconds, tags);
         }
 
+        if (timeToFirstChunk is { } firstChunk && TimeToFirstChunk.Enabled)
+        {
+            TimeToFirstChunk.Record(firstChunk.TotalSeconds, tags);
+        }
+
         if (TokenUsage.Enabled)
         {
-            var input = tags;
-            input.Add(Attributes.TokenType, Values.TokenTypeInput);
-            TokenUsage.Record(response.Usage.InputTokens, input);
-            var output = tags;
-            output.Add(Attributes.TokenType, Values.TokenTypeOutput);
-            TokenUsage.Record(response.Usage.OutputTokens, output);
+            if (usage.InputTokens is { } input)
+            {
+                var inputTags = tags;
+                inputTags.Add(Attributes.TokenType, Values.TokenTypeInput);
+                TokenUsage.Record(input, inputTags);
+            }
+
+            if (usage.OutputTokens is { } output)
+            {
+                var outputTags = tags;
+                outputTags.Add(Attributes.TokenType, Values.TokenTypeOutput);
+                TokenUsage.Record(output, outputTags);
+            }
         }
 
         if (Cost.Enabled && cost.AmountUsd > 0)
@@ -268,15 +303,15 @@ internal sealed class WorkflowInstrumentation : IDisposable
     /// Records only the cost of a call whose provider records the GenAI client spans and metrics itself (an
     /// IChatClient with UseOpenTelemetry()), so those are not recorded twice.
     /// </summary>
-    public void RecordCostOnly(LlmProvider provider, LlmRequest request, LlmResponse response, CostEstimate cost)
+    public void RecordCostOnly(ProviderInfo provider, string requestModel, string responseModel, CostEstimate cost)
     {
         if (Cost.Enabled && cost.AmountUsd > 0)
         {
-            Cost.Add((double)cost.AmountUsd, ModelTags(provider, request.Model, response.Model ?? request.Model, errorType: null));
+            Cost.Add((double)cost.AmountUsd, ModelTags(provider, requestModel, responseModel, errorType: null));
         }
     }
 
-    public void FailModelCall(Activity? activity, LlmProvider provider, LlmRequest request, Exception exception, TimeSpan latency)
+    public void FailModelCall(Activity? activity, ProviderInfo provider, string requestModel, Exception exception, TimeSpan latency)
     {
         var errorType = ErrorType(exception);
         if (activity is not null)
@@ -288,7 +323,7 @@ internal sealed class WorkflowInstrumentation : IDisposable
 
         if (OperationDuration.Enabled)
         {
-            OperationDuration.Record(latency.TotalSeconds, ModelTags(provider, request.Model, responseModel: null, errorType));
+            OperationDuration.Record(latency.TotalSeconds, ModelTags(provider, requestModel, responseModel: null, errorType));
         }
     }
 
@@ -342,28 +377,53 @@ internal sealed class WorkflowInstrumentation : IDisposable
     /// <summary>The <c>error.type</c> of a failed model call: the full name of the exception type.</summary>
     internal static string ErrorType(Exception exception) => exception.GetType().FullName ?? Values.ErrorOther;
 
-    private static string MessagesJson(LlmRequest request)
+    private static void SetIfKnown(Activity activity, string name, long? value)
     {
-        var messages = request.Messages.Select(static m => new Dictionary<string, object>
+        if (value is { } known)
         {
-            ["role"] = m.Role.ToString().ToLowerInvariant(),
-            ["parts"] = new[] { new Dictionary<string, string> { ["type"] = "text", ["content"] = m.Content } },
-        });
-        return JsonSerializer.Serialize(messages);
+            activity.SetTag(name, known);
+        }
     }
 
-    private static string OutputJson(LlmResponse response)
-    {
-        var message = new Dictionary<string, object>
+    private static string MessagesJson(IReadOnlyList<ChatMessage> messages) =>
+        JsonSerializer.Serialize(messages.Select(static m => new Dictionary<string, object>
         {
-            ["role"] = "assistant",
-            ["parts"] = new[] { new Dictionary<string, string> { ["type"] = "text", ["content"] = response.Content } },
-            ["finish_reason"] = response.FinishReason ?? "stop",
-        };
-        return JsonSerializer.Serialize(new[] { message });
+            ["role"] = m.Role.Value,
+            ["parts"] = Parts(m),
+        }));
+
+    private static string OutputJson(ChatResponse response) =>
+        JsonSerializer.Serialize(response.Messages.Select(m => new Dictionary<string, object>
+        {
+            ["role"] = m.Role.Value,
+            ["parts"] = Parts(m),
+            ["finish_reason"] = response.FinishReason?.Value ?? "stop",
+        }));
+
+    /// <summary>The message's parts in the GenAI conventions' shape: text, tool calls and tool results.</summary>
+    private static List<Dictionary<string, object?>> Parts(ChatMessage message)
+    {
+        var parts = new List<Dictionary<string, object?>>(message.Contents.Count);
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent text:
+                    parts.Add(new() { ["type"] = "text", ["content"] = text.Text });
+                    break;
+                case FunctionCallContent call:
+                    parts.Add(new() { ["type"] = "tool_call", ["id"] = call.CallId, ["name"] = call.Name, ["arguments"] = call.Arguments });
+                    break;
+                case FunctionResultContent result:
+                    parts.Add(new() { ["type"] = "tool_call_response", ["id"] = result.CallId, ["response"] = result.Result?.ToString() });
+                    break;
+            }
+        }
+
+        return parts;
     }
 
-    private static TagList ModelTags(LlmProvider provider, string requestModel, string? responseModel, string? errorType)
+    private static TagList ModelTags(ProviderInfo provider, string requestModel, string? responseModel, string? errorType)
     {
         var tags = new TagList
         {

@@ -23,4 +23,13 @@ public enum ErrorKind
 
     /// <summary>The run's timeout elapsed.</summary>
     TimedOut,
+
+    /// <summary>The model refused to answer (for example a safety refusal to produce the requested structured output).</summary>
+    Refused,
+
+    /// <summary>A tool (function) the model called threw; the error names the tool.</summary>
+    ToolFailed,
+
+    /// <summary>The model's structured output did not parse as, or validate against, the step's output type or schema.</summary>
+    InvalidOutput,
 }

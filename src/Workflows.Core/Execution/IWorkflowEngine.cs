@@ -32,6 +32,41 @@ public interface IWorkflowEngine
         WorkflowRunOptions? options = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs a workflow and streams what happens: <see cref="RunStartedEvent"/>, per step <see cref="StepStartedEvent"/>,
+    /// the model's <see cref="TextDeltaEvent"/>s as they arrive and <see cref="StepCompletedEvent"/>, and last
+    /// <see cref="RunCompletedEvent"/> with the same <see cref="WorkflowResult"/> that
+    /// <see cref="ExecuteAsync(Workflow, IReadOnlyDictionary{string, object?}?, WorkflowRunOptions?, CancellationToken)"/> returns.
+    /// </summary>
+    /// <remarks>
+    /// Timeout, cancellation, failures, budgets and middleware behave exactly as in <c>ExecuteAsync</c>: a cancelled or
+    /// timed-out run still ends with <see cref="RunCompletedEvent"/>. The run starts when enumeration starts; a consumer that
+    /// stops enumerating early cancels the run (its middleware's end hooks still run).
+    /// </remarks>
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
+    /// <param name="options">The run's settings; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run; the last event then reports <see cref="WorkflowStatus.Cancelled"/>.</param>
+    /// <returns>The run's events, in order.</returns>
+    IAsyncEnumerable<WorkflowEvent> StreamAsync(
+        Workflow workflow,
+        IReadOnlyDictionary<string, object?>? inputs = null,
+        WorkflowRunOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a registered workflow by name and streams what happens; see <see cref="StreamAsync(Workflow, IReadOnlyDictionary{string, object?}?, WorkflowRunOptions?, CancellationToken)"/>.</summary>
+    /// <param name="workflowName">The registered workflow's name.</param>
+    /// <param name="inputs">The run's initial variables; may be <see langword="null"/>.</param>
+    /// <param name="options">The run's settings; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The run's events, in order.</returns>
+    /// <exception cref="WorkflowException">No workflow has that name.</exception>
+    IAsyncEnumerable<WorkflowEvent> StreamAsync(
+        string workflowName,
+        IReadOnlyDictionary<string, object?>? inputs = null,
+        WorkflowRunOptions? options = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Runs a workflow synchronously; safe under a <see cref="SynchronizationContext"/> and from many threads.</summary>
     /// <remarks>
     /// The run goes to the thread pool while the calling thread waits for it. Prefer <see cref="ExecuteAsync(Workflow, IReadOnlyDictionary{string, object?}?, WorkflowRunOptions?, CancellationToken)"/>

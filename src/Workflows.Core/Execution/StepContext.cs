@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows;
@@ -88,17 +89,21 @@ public sealed class StepContext
 
     /// <summary>
     /// Calls a model for this step: through the middleware, metered (tokens and cost recorded for this step), traced,
-    /// and within the run's budgets.
+    /// within the run's budgets, streamed as <see cref="TextDeltaEvent"/>s when the run is streamed, and with the
+    /// function-invocation loop when the request's options carry tools.
     /// </summary>
-    /// <param name="request">The request.</param>
+    /// <param name="request">The messages and options; a <see langword="null"/> model is resolved to the provider's default.</param>
     /// <param name="providerName">The registered provider; the configured default when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response (after middleware).</returns>
     /// <exception cref="PluginNotFoundException">No provider has that name.</exception>
     /// <exception cref="ProviderException">The provider failed.</exception>
-    public Task<LlmResponse> CompleteAsync(LlmRequest request, string? providerName = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ModelRefusalException">The model refused the request.</exception>
+    /// <exception cref="ToolException">A tool the model called threw.</exception>
+    /// <exception cref="BudgetExceededException">The call would exceed the run's budget.</exception>
+    public Task<ChatResponse> GetResponseAsync(ModelRequest request, string? providerName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _run.Engine.CompleteAsync(_run, _step, request, providerName, cancellationToken);
+        return _run.Engine.GetResponseAsync(_run, _step, request, providerName, cancellationToken);
     }
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,13 +14,14 @@ namespace Workflows;
 /// cancellation, token and cost accounting. One engine serves any number of concurrent runs.
 /// </summary>
 /// <remarks>
-/// Without a host, create it directly (<c>new WorkflowEngine(new MockLlmProvider())</c>); with a host,
+/// Without a host, create it directly (<c>new WorkflowEngine(chatClient)</c>, any Microsoft.Extensions.AI
+/// <see cref="IChatClient"/>, for example a <see cref="MockChatClient"/>); with a host,
 /// <c>services.AddGenAiWorkflows(...)</c> registers it as <see cref="IWorkflowEngine"/>. Disposing an engine that
 /// created its own provider registry cleans up the providers.
 /// </remarks>
 public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposable
 {
-    /// <summary>The name a provider passed to <see cref="WorkflowEngine(LlmProvider, GenAiWorkflowOptions?)"/> is registered under.</summary>
+    /// <summary>The name a provider passed to <see cref="WorkflowEngine(IChatClient, GenAiWorkflowOptions?)"/> is registered under.</summary>
     public const string DefaultProviderName = "default";
 
     private readonly GenAiWorkflowOptions _options;
@@ -26,6 +30,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     private readonly TimeProvider _timeProvider;
     private readonly PriceTable _prices;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly WorkflowInstrumentation _instrumentation;
     private readonly bool _ownsProviders;
     private readonly string _defaultProvider;
@@ -35,16 +40,16 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
     /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class with only the built-in mock provider.</summary>
     public WorkflowEngine()
-        : this(new LlmProviderRegistry(), options: null, ownsProviders: true)
+        : this(new ProviderRegistry(), options: null, ownsProviders: true)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class that calls one provider by default.</summary>
-    /// <param name="defaultProvider">The provider, registered as <c>default</c> and used by steps that name none.</param>
+    /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class that calls one chat client by default.</summary>
+    /// <param name="defaultProvider">Any Microsoft.Extensions.AI chat client, registered as <c>default</c> and used by steps that name none.</param>
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
-    public WorkflowEngine(LlmProvider defaultProvider, GenAiWorkflowOptions? options = null)
+    public WorkflowEngine(IChatClient defaultProvider, GenAiWorkflowOptions? options = null)
         : this(
-            new LlmProviderRegistry().Register(DefaultProviderName, defaultProvider),
+            new ProviderRegistry().Register(DefaultProviderName, defaultProvider),
             options,
             ownsProviders: true)
     {
@@ -58,7 +63,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     /// <param name="loggerFactory">The logger factory; no logging when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for timestamps, durations and timeouts; the system clock when <see langword="null"/>.</param>
     public WorkflowEngine(
-        LlmProviderRegistry providers,
+        ProviderRegistry providers,
         GenAiWorkflowOptions? options = null,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null)
@@ -67,7 +72,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     }
 
     internal WorkflowEngine(
-        LlmProviderRegistry providers,
+        ProviderRegistry providers,
         GenAiWorkflowOptions? options,
         bool ownsProviders,
         IServiceScopeFactory? scopeFactory = null,
@@ -88,6 +93,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _prices = new PriceTable(_options.Pricing);
         _instrumentation = new WorkflowInstrumentation(meterFactory, WorkflowInstrumentation.ShouldCaptureMessageContent(_options.CaptureMessageContent));
         loggerFactory ??= NullLoggerFactory.Instance;
+        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Workflows.Engine");
         StepLogger = loggerFactory.CreateLogger("Workflows.Steps");
         _middlewareLogger = loggerFactory.CreateLogger("Workflows.Middleware");
@@ -102,7 +108,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     }
 
     /// <summary>Gets the providers this engine calls.</summary>
-    public LlmProviderRegistry Providers { get; }
+    public ProviderRegistry Providers { get; }
 
     internal ILogger StepLogger { get; }
 
@@ -157,25 +163,105 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     }
 
     /// <inheritdoc />
-    public async Task<WorkflowResult> ExecuteAsync(
+    public Task<WorkflowResult> ExecuteAsync(
         Workflow workflow,
         IReadOnlyDictionary<string, object?>? inputs = null,
         WorkflowRunOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
+        return RunAsync(workflow, inputs, options, RunTimeout(options), events: null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<WorkflowEvent> StreamAsync(
+        string workflowName,
+        IReadOnlyDictionary<string, object?>? inputs = null,
+        WorkflowRunOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        StreamAsync(_catalog.Get(workflowName), inputs, options, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<WorkflowEvent> StreamAsync(
+        Workflow workflow,
+        IReadOnlyDictionary<string, object?>? inputs = null,
+        WorkflowRunOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        return StreamCoreAsync(workflow, inputs, options, RunTimeout(options), cancellationToken);
+    }
+
+    private TimeSpan RunTimeout(WorkflowRunOptions? options)
+    {
         var timeout = options?.Timeout ?? _options.RunTimeout;
         if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(options), timeout, "A run timeout must be positive (or Timeout.InfiniteTimeSpan for none).");
         }
 
+        return timeout;
+    }
+
+    private async IAsyncEnumerable<WorkflowEvent> StreamCoreAsync(
+        Workflow workflow,
+        IReadOnlyDictionary<string, object?>? inputs,
+        WorkflowRunOptions? options,
+        TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Unbounded: a run never waits for its consumer; events are small and a run makes few of them per step.
+        var channel = Channel.CreateUnbounded<WorkflowEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var consumer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await RunAsync(workflow, inputs, options, timeout, e => channel.Writer.TryWrite(e), consumer.Token).ConfigureAwait(false);
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception ex)
+                {
+                    channel.Writer.TryComplete(ex);
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            // Read to the end even after cancellation: the run then still ends with its RunCompletedEvent.
+            await foreach (var item in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            if (!run.IsCompleted)
+            {
+                // The consumer stopped enumerating: cancel the run and let it end (end hooks, telemetry) before returning.
+                await consumer.CancelAsync().ConfigureAwait(false);
+            }
+
+            await run.ConfigureAwait(false);
+        }
+    }
+
+    private async Task<WorkflowResult> RunAsync(
+        Workflow workflow,
+        IReadOnlyDictionary<string, object?>? inputs,
+        WorkflowRunOptions? options,
+        TimeSpan timeout,
+        Action<WorkflowEvent>? events,
+        CancellationToken cancellationToken)
+    {
         var correlationId = options?.CorrelationId ?? CurrentTraceId() ?? Guid.NewGuid().ToString("N");
         await using var scope = _scopeFactory?.CreateAsyncScope();
         var run = new WorkflowRun(this, workflow, correlationId, inputs, scope?.ServiceProvider ?? EmptyServiceProvider.Instance, _options)
         {
             Middleware = _middleware is { Length: > 0 } middleware ? new MiddlewarePipeline(middleware, _middlewareLogger) : MiddlewarePipeline.Empty,
             Budget = BudgetGuard.Create(options, workflow, _options, _prices),
+            Events = events,
         };
 
         using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
@@ -186,6 +272,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         var startedAt = _timeProvider.GetUtcNow();
         var startTimestamp = _timeProvider.GetTimestamp();
         _logger.RunStatusChanged(workflow.Name, run.WorkflowId, WorkflowStatus.Pending, WorkflowStatus.Running, 0, correlationId);
+        events?.Invoke(new RunStartedEvent { WorkflowName = workflow.Name, WorkflowId = run.WorkflowId, Timestamp = startedAt, CorrelationId = correlationId });
 
         var stepResults = new List<StepResult>(workflow.Steps.Count);
         var status = WorkflowStatus.Running;
@@ -284,6 +371,10 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             await run.Middleware.OnWorkflowEndAsync(runContext, workflowResult, CancellationToken.None).ConfigureAwait(false);
         }
 
+        events?.Invoke(new RunCompletedEvent
+        {
+            WorkflowName = workflow.Name, WorkflowId = run.WorkflowId, Timestamp = _timeProvider.GetUtcNow(), Result = workflowResult,
+        });
         return workflowResult;
     }
 
@@ -305,82 +396,153 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     public void Dispose() =>
         Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
-    internal async Task<LlmResponse> CompleteAsync(
-        WorkflowRun run, StepAccumulator step, LlmRequest request, string? providerName, CancellationToken cancellationToken)
+    /// <summary>One model call of a step: provider lookup, model resolution, then one metered round or the tool loop over metered rounds.</summary>
+    internal async Task<ChatResponse> GetResponseAsync(
+        WorkflowRun run, StepAccumulator step, ModelRequest request, string? providerName, CancellationToken cancellationToken)
     {
         var name = string.IsNullOrWhiteSpace(providerName) ? _defaultProvider : providerName;
         var provider = await Providers.GetInitializedAsync(name, cancellationToken).ConfigureAwait(false);
-        var hookContext = run.Middleware.IsEmpty ? null : new MiddlewareContext(run, step.Step.Name, name);
-        if (hookContext is not null)
+        var info = ProviderInfo.Of(provider, name);
+        var options = request.Options.Clone();
+        if (string.IsNullOrWhiteSpace(options.ModelId))
         {
-            request = await run.Middleware.BeforeLlmCallAsync(hookContext, request, cancellationToken).ConfigureAwait(false);
+            options.ModelId = Providers.GetDefaultModel(name) ?? info.DefaultModelId ?? _options.DefaultModel;
         }
 
+        request = request with { Options = options };
+        ChatResponse response;
+        if (options.Tools is { Count: > 0 })
+        {
+            using var loop = new FunctionInvokingChatClient(
+                new MeteredChatClient(this, run, step, name, provider, info, request.MaxToolRounds), _loggerFactory, run.Services)
+            {
+                MaximumIterationsPerRequest = request.MaxToolRounds,
+                MaximumConsecutiveErrorsPerRequest = 0,
+                FunctionInvoker = (invocation, token) => InvokeToolAsync(step.Step.Name, invocation, token),
+            };
+            response = await loop.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            response = await CallModelAsync(run, step, name, provider, info, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Refusal(response) is { } refusal)
+        {
+            var model = response.ModelId ?? options.ModelId!;
+            _logger.ModelRefused(step.Step.Name, name, model);
+            throw new ModelRefusalException(step.Step.Name, model, refusal);
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// One round: middleware before, value checks, budget, span, the provider (streamed when the run is), usage and cost,
+    /// middleware after.
+    /// </summary>
+    internal async Task<ChatResponse> CallModelAsync(
+        WorkflowRun run, StepAccumulator step, string name, IChatClient provider, ProviderInfo info, ModelRequest request, CancellationToken cancellationToken)
+    {
+        var stepName = step.Step.Name;
+        var hookContext = run.Middleware.IsEmpty ? null : new MiddlewareContext(run, stepName, name);
+        if (hookContext is not null)
+        {
+            var requestedModel = request.Options.ModelId;
+            request = await run.Middleware.BeforeLlmCallAsync(hookContext, request, cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(request.Options.ModelId))
+            {
+                request = request with { Options = WithModel(request.Options, requestedModel) };
+            }
+        }
+
+        ModelRequestValues.Check(request.Options, stepName);
+        var model = request.Options.ModelId!;
+        var inputEstimate = BudgetGuard.EstimateInputTokens(request.Messages);
         if (run.Budget is { } budget)
         {
             try
             {
-                budget.EnsureAffordable(run.Usage, request);
+                budget.EnsureAffordable(run.Usage, model, inputEstimate, request.Options.MaxOutputTokens);
             }
             catch (BudgetExceededException ex)
             {
-                _logger.BudgetExceeded(run.Workflow.Name, run.WorkflowId, step.Step.Name, ex.Message);
+                _logger.BudgetExceeded(run.Workflow.Name, run.WorkflowId, stepName, ex.Message);
                 throw;
             }
         }
 
         if (_logger.IsEnabled(LogLevel.Trace))
         {
-            _logger.PromptSent(step.Step.Name, request.Prompt);
+            _logger.PromptSent(stepName, request.Prompt);
         }
 
         // A provider that records the GenAI client spans and metrics itself (an IChatClient with UseOpenTelemetry())
         // must not have them recorded twice; its cost is still counted below.
-        var instrumented = !provider.RecordsGenAiTelemetry;
-        var activity = instrumented ? _instrumentation.StartModelCall(name, provider, request, run.CorrelationId) : null;
+        var instrumented = !info.RecordsGenAiTelemetry;
+        var streamed = run.Events is not null;
+        var activity = instrumented ? _instrumentation.StartModelCall(name, info, request, run.CorrelationId, streamed) : null;
         var started = _timeProvider.GetTimestamp();
-        LlmResponse response;
+        ChatResponse response;
+        TimeSpan? timeToFirstChunk = null;
         try
         {
-            response = await provider.CompleteAsync(request, cancellationToken).ConfigureAwait(false)
-                ?? throw new ProviderException($"Provider '{name}' ({provider.GetType().FullName}) returned no response.", name);
+            if (run.Events is { } events)
+            {
+                (response, timeToFirstChunk) = await StreamModelCallAsync(run, stepName, provider, request, started, events, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                response = await provider.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ProviderException($"Provider '{name}' ({provider.GetType().FullName}) returned no response.", name);
+            }
         }
         catch (Exception ex)
         {
             step.FailedProviderType = provider.GetType();
             var elapsed = _timeProvider.GetElapsedTime(started);
+            var cancelled = ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            var failure = cancelled || ex is FrameworkException ? ex : new ProviderException(
+                $"Provider '{name}' ({provider.GetType().FullName}) failed the call for model '{model}': {ex.GetType().Name}: {ex.Message}", name, innerException: ex);
             if (instrumented)
             {
-                _instrumentation.FailModelCall(activity, provider, request, ex, elapsed);
+                _instrumentation.FailModelCall(activity, info, model, failure, elapsed);
             }
 
-            if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            if (!cancelled)
             {
-                _logger.ModelCallFailed(ex, step.Step.Name, name, request.Model, elapsed.TotalMilliseconds);
+                _logger.ModelCallFailed(failure, stepName, name, model, elapsed.TotalMilliseconds);
             }
 
-            throw;
+            if (ReferenceEquals(failure, ex))
+            {
+                throw;
+            }
+
+            throw failure;
         }
 
         var latency = _timeProvider.GetElapsedTime(started);
-        var model = response.Model ?? request.Model;
-        var cost = _prices.Estimate(model, response.Usage);
+        var answeredBy = string.IsNullOrWhiteSpace(response.ModelId) ? model : response.ModelId;
+        var usage = TokenUsage.FromUsageDetails(response.Usage);
+        var cost = _prices.Estimate(answeredBy, usage);
         if (instrumented)
         {
-            _instrumentation.EndModelCall(activity, provider, request, response, latency, cost);
+            _instrumentation.EndModelCall(activity, info, model, response, usage, latency, timeToFirstChunk, cost);
         }
         else
         {
-            _instrumentation.RecordCostOnly(provider, request, response, cost);
+            _instrumentation.RecordCostOnly(info, model, answeredBy, cost);
         }
-        step.RecordCall(name, model);
-        run.Usage.Record(step.Step.Name, model, response.Usage, cost);
+
+        step.RecordCall(name, answeredBy);
+        run.Usage.Record(stepName, answeredBy, usage, cost, inputEstimate + (request.Options.MaxOutputTokens ?? 0));
         _logger.ModelCallCompleted(
-            step.Step.Name, name, model, request.Temperature, request.MaxTokens, latency.TotalMilliseconds,
-            response.FinishReason, response.Usage.InputTokens, response.Usage.OutputTokens);
+            stepName, name, answeredBy, request.Options.Temperature, request.Options.MaxOutputTokens, latency.TotalMilliseconds,
+            response.FinishReason?.Value, usage.InputTokens, usage.OutputTokens);
         if (_logger.IsEnabled(LogLevel.Trace))
         {
-            _logger.CompletionReceived(step.Step.Name, response.Content);
+            _logger.CompletionReceived(stepName, response.Text);
         }
 
         if (hookContext is not null)
@@ -391,6 +553,65 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         return response;
     }
 
+    private async Task<(ChatResponse Response, TimeSpan? TimeToFirstChunk)> StreamModelCallAsync(
+        WorkflowRun run, string stepName, IChatClient provider, ModelRequest request, long started, Action<WorkflowEvent> events,
+        CancellationToken cancellationToken)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        TimeSpan? firstChunk = null;
+        await foreach (var update in provider.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken)
+                           .WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            firstChunk ??= _timeProvider.GetElapsedTime(started);
+            updates.Add(update);
+            if (update.Text is { Length: > 0 } text)
+            {
+                events(new TextDeltaEvent
+                {
+                    WorkflowName = run.Workflow.Name, WorkflowId = run.WorkflowId, Timestamp = _timeProvider.GetUtcNow(), StepName = stepName, Text = text,
+                });
+            }
+        }
+
+        return (updates.ToChatResponse(), firstChunk);
+    }
+
+    private static async ValueTask<object?> InvokeToolAsync(string stepName, FunctionInvocationContext invocation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await invocation.Function.InvokeAsync(invocation.Arguments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ToolException(stepName, invocation.Function.Name, ex);
+        }
+    }
+
+    private static ChatOptions WithModel(ChatOptions options, string? model)
+    {
+        var copy = options.Clone();
+        copy.ModelId = model;
+        return copy;
+    }
+
+    /// <summary>The refusal text of a response (Microsoft.Extensions.AI reports one as <see cref="ErrorContent"/> with the code <c>Refusal</c>).</summary>
+    private static string? Refusal(ChatResponse response)
+    {
+        foreach (var message in response.Messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is ErrorContent { ErrorCode: { } code } error && string.Equals(code, "Refusal", StringComparison.OrdinalIgnoreCase))
+                {
+                    return error.Message;
+                }
+            }
+        }
+
+        return null;
+    }
+
     private async Task<StepResult> RunStepAsync(WorkflowRun run, WorkflowStep step, CancellationToken runToken, CancellationToken callerToken)
     {
         var accumulator = new StepAccumulator(step);
@@ -399,6 +620,10 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         var startedAt = _timeProvider.GetUtcNow();
         var startTimestamp = _timeProvider.GetTimestamp();
         _logger.StepStarted(step.Name, step.StepType);
+        run.Events?.Invoke(new StepStartedEvent
+        {
+            WorkflowName = run.Workflow.Name, WorkflowId = run.WorkflowId, Timestamp = startedAt, StepName = step.Name, StepType = step.StepType,
+        });
 
         StepStatus status;
         object? output = null;
@@ -472,6 +697,10 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             Duration = duration,
         };
         _instrumentation.EndStep(activity, run, result);
+        run.Events?.Invoke(new StepCompletedEvent
+        {
+            WorkflowName = run.Workflow.Name, WorkflowId = run.WorkflowId, Timestamp = result.CompletedAt, Result = result,
+        });
         return result;
     }
 
@@ -550,6 +779,9 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         MiddlewareFailedException failed => ErrorInfo.FromException(failed, ErrorKind.MiddlewareFailed, stepName, stepType, failed.MiddlewareType),
         AbortException abort => ErrorInfo.FromException(abort, ErrorKind.Aborted, stepName, stepType, pluginType),
         BudgetExceededException budget => ErrorInfo.FromException(budget, ErrorKind.BudgetExceeded, stepName, stepType),
+        ModelRefusalException refusal => ErrorInfo.FromException(refusal, ErrorKind.Refused, stepName, stepType, pluginType),
+        ToolException tool => ErrorInfo.FromException(tool, ErrorKind.ToolFailed, stepName, stepType, pluginType),
+        StructuredOutputException output => ErrorInfo.FromException(output, ErrorKind.InvalidOutput, stepName, stepType, pluginType),
         _ => ErrorInfo.FromException(exception, ErrorKind.StepFailed, stepName, stepType, pluginType),
     };
 

@@ -44,5 +44,8 @@ internal sealed class WorkflowRun
 
     public BudgetGuard? Budget { get; init; }
 
+    /// <summary>Gets where a streamed run's events go; <see langword="null"/> for runs that are not streamed.</summary>
+    public Action<WorkflowEvent>? Events { get; init; }
+
     public void SetOutput(string stepName, object? output) => _variables[stepName] = output;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows;
@@ -18,13 +19,13 @@ internal sealed class MiddlewarePipeline(IReadOnlyList<WorkflowMiddleware> middl
     public ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken) =>
         ForEachAsync(nameof(WorkflowMiddleware.OnWorkflowStartAsync), context, item => item.OnWorkflowStartAsync(context, cancellationToken), cancellationToken);
 
-    public ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken) =>
+    public ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
         ThreadAsync(
             nameof(WorkflowMiddleware.BeforeLlmCallAsync), context, request,
             (item, current) => item.BeforeLlmCallAsync(context, current, cancellationToken), cancellationToken);
 
-    public ValueTask<LlmResponse> AfterLlmCallAsync(
-        MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken) =>
+    public ValueTask<ChatResponse> AfterLlmCallAsync(
+        MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken) =>
         ThreadAsync(
             nameof(WorkflowMiddleware.AfterLlmCallAsync), context, response,
             (item, current) => item.AfterLlmCallAsync(context, request, current, cancellationToken), cancellationToken);

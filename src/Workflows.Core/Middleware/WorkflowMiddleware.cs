@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Workflows;
 
 /// <summary>
@@ -23,22 +25,29 @@ public abstract class WorkflowMiddleware
     /// <returns>A task that completes when the hook is done.</returns>
     public virtual ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Called before each model call; may return a modified request.</summary>
+    /// <summary>
+    /// Called before each model call (each round of a tool-calling step is a call); may return a changed request, for
+    /// example <c>request with { Messages = ... }</c> or with cloned and changed <see cref="ChatOptions"/>.
+    /// </summary>
     /// <param name="context">The run and the calling step.</param>
-    /// <param name="request">The request as the step (or an earlier middleware) built it.</param>
+    /// <param name="request">The messages and options as the step (or an earlier middleware) built them; the model is resolved.</param>
     /// <param name="cancellationToken">Cancelled with the run.</param>
     /// <returns>The request to send (the same instance to leave it unchanged).</returns>
-    public virtual ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken) =>
+    public virtual ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(request);
 
-    /// <summary>Called after each successful model call; may return a modified response.</summary>
+    /// <summary>Called after each successful model call; may return a changed response.</summary>
     /// <param name="context">The run and the calling step.</param>
     /// <param name="request">The request that was sent.</param>
     /// <param name="response">The response as the provider (or an earlier middleware) gave it.</param>
     /// <param name="cancellationToken">Cancelled with the run.</param>
     /// <returns>The response the step receives (the same instance to leave it unchanged).</returns>
-    public virtual ValueTask<LlmResponse> AfterLlmCallAsync(
-        MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken) =>
+    /// <remarks>
+    /// In a streamed run the text deltas of the call have already been sent when this hook runs; a replaced response
+    /// changes what the step outputs (and what <see cref="StepCompletedEvent"/> and the result show), not those deltas.
+    /// </remarks>
+    public virtual ValueTask<ChatResponse> AfterLlmCallAsync(
+        MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken) =>
         ValueTask.FromResult(response);
 
     /// <summary>Called when a step fails (before the engine decides whether the run goes on).</summary>

@@ -1,29 +1,33 @@
+using Microsoft.Extensions.AI;
+
 namespace Workflows;
 
 /// <summary>
-/// The providers an engine can call, by name (case-insensitive). The <c>mock</c> provider is always available;
-/// registering a provider named <c>mock</c> replaces the built-in one.
+/// The providers an engine can call: Microsoft.Extensions.AI <see cref="IChatClient"/>s by name (case-insensitive). The
+/// <c>mock</c> provider (a <see cref="MockChatClient"/>) is always available; registering a provider named <c>mock</c>
+/// replaces the built-in one.
 /// </summary>
 /// <remarks>
-/// The registry owns the providers' lifecycle: <see cref="LlmProvider.InitializeAsync"/> runs once before first use
-/// (also under concurrent first calls) and <see cref="LlmProvider.CleanupAsync"/> once in <see cref="CleanupAsync"/>.
+/// The registry owns the providers' lifecycle: for a client that exposes <see cref="IProviderLifecycle"/> (itself or through
+/// <see cref="IChatClient.GetService"/>), <see cref="IProviderLifecycle.InitializeAsync"/> runs once before first use (also
+/// under concurrent first calls) and <see cref="IProviderLifecycle.CleanupAsync"/> once in <see cref="CleanupAsync"/>.
 /// A provider whose initialization failed is not used: every later lookup reports that failure with its name.
 /// </remarks>
-public sealed class LlmProviderRegistry
+public sealed class ProviderRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ProviderEntry> _entries = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Initializes a new instance of the <see cref="LlmProviderRegistry"/> class holding the built-in mock.</summary>
-    public LlmProviderRegistry()
+    /// <summary>Initializes a new instance of the <see cref="ProviderRegistry"/> class holding the built-in mock.</summary>
+    public ProviderRegistry()
     {
-        _entries[MockLlmProvider.DefaultName] = new ProviderEntry(MockLlmProvider.DefaultName, new MockLlmProvider(), isBuiltIn: true);
+        _entries[MockChatClient.DefaultName] = new ProviderEntry(MockChatClient.DefaultName, new MockChatClient(), defaultModel: null, isBuiltIn: true);
     }
 
-    /// <summary>Initializes a new instance of the <see cref="LlmProviderRegistry"/> class with providers.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ProviderRegistry"/> class with providers.</summary>
     /// <param name="providers">The providers by name.</param>
     /// <exception cref="PluginRegistrationException">A name is empty or registered twice, or a provider is null.</exception>
-    public LlmProviderRegistry(IEnumerable<KeyValuePair<string, LlmProvider>> providers)
+    public ProviderRegistry(IEnumerable<KeyValuePair<string, IChatClient>> providers)
         : this()
     {
         ArgumentNullException.ThrowIfNull(providers);
@@ -47,10 +51,14 @@ public sealed class LlmProviderRegistry
 
     /// <summary>Registers a provider under a name.</summary>
     /// <param name="name">The name steps and configuration use to pick the provider.</param>
-    /// <param name="provider">The provider.</param>
+    /// <param name="provider">The chat client.</param>
+    /// <param name="defaultModel">
+    /// The model of steps that name none when they call this provider; <see langword="null"/> to fall back to the client's
+    /// <see cref="ChatClientMetadata.DefaultModelId"/>, then to <see cref="GenAiWorkflowOptions.DefaultModel"/>.
+    /// </param>
     /// <returns>This registry, for chaining.</returns>
     /// <exception cref="PluginRegistrationException">The name is empty or already registered, or the provider is null.</exception>
-    public LlmProviderRegistry Register(string name, LlmProvider provider)
+    public ProviderRegistry Register(string name, IChatClient provider, string? defaultModel = null)
     {
         ThrowIfInvalidName(name, provider?.GetType());
 
@@ -70,7 +78,7 @@ public sealed class LlmProviderRegistry
                     name, provider.GetType());
             }
 
-            _entries[name] = new ProviderEntry(name, provider, isBuiltIn: false);
+            _entries[name] = new ProviderEntry(name, provider, string.IsNullOrWhiteSpace(defaultModel) ? null : defaultModel, isBuiltIn: false);
         }
 
         return this;
@@ -90,17 +98,32 @@ public sealed class LlmProviderRegistry
 
     /// <summary>Gets the provider registered under <paramref name="name"/> (without initializing it).</summary>
     /// <param name="name">The name.</param>
-    /// <returns>The provider.</returns>
+    /// <returns>The chat client.</returns>
     /// <exception cref="PluginNotFoundException">No provider has that name; the message lists the registered names.</exception>
-    public LlmProvider Get(string name) => GetEntry(name).Provider;
+    public IChatClient Get(string name) => GetEntry(name).Provider;
+
+    /// <summary>Gets the default model registered for the provider named <paramref name="name"/>, if any.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The model, or <see langword="null"/> when the provider was registered without one.</returns>
+    /// <exception cref="PluginNotFoundException">No provider has that name.</exception>
+    public string? GetDefaultModel(string name) => GetEntry(name).DefaultModel;
+
+    /// <summary>Gets whether the provider named <paramref name="name"/> has been initialized successfully.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>
+    /// <see langword="true"/> once its initialization completed (or it needs none and was looked up);
+    /// <see langword="false"/> before, while it runs, after it failed, and after cleanup.
+    /// </returns>
+    /// <exception cref="PluginNotFoundException">No provider has that name.</exception>
+    public bool IsInitialized(string name) => GetEntry(name).IsInitialized;
 
     /// <summary>Gets the provider registered under <paramref name="name"/>, initialized.</summary>
     /// <param name="name">The name.</param>
     /// <param name="cancellationToken">Stops waiting for the initialization (which itself goes on).</param>
-    /// <returns>The initialized provider.</returns>
+    /// <returns>The initialized chat client.</returns>
     /// <exception cref="PluginNotFoundException">No provider has that name.</exception>
     /// <exception cref="PluginException">The provider's initialization failed (now or earlier).</exception>
-    public async Task<LlmProvider> GetInitializedAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<IChatClient> GetInitializedAsync(string name, CancellationToken cancellationToken = default)
     {
         var entry = GetEntry(name);
         await entry.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -179,7 +202,7 @@ public sealed class LlmProviderRegistry
         }
     }
 
-    private sealed class ProviderEntry(string name, LlmProvider provider, bool isBuiltIn)
+    private sealed class ProviderEntry(string name, IChatClient provider, string? defaultModel, bool isBuiltIn)
     {
         private static long _orderSequence;
         private readonly Lock _gate = new();
@@ -188,7 +211,22 @@ public sealed class LlmProviderRegistry
 
         public string Name { get; } = name;
 
-        public LlmProvider Provider { get; } = provider;
+        public IChatClient Provider { get; } = provider;
+
+        public string? DefaultModel { get; } = defaultModel;
+
+        public IProviderLifecycle? Lifecycle { get; } = provider as IProviderLifecycle ?? provider.GetService<IProviderLifecycle>();
+
+        public bool IsInitialized
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return !_cleanedUp && _initialization is { IsCompletedSuccessfully: true };
+                }
+            }
+        }
 
         public bool IsBuiltIn { get; } = isBuiltIn;
 
@@ -241,14 +279,22 @@ public sealed class LlmProviderRegistry
                 // A failed initialization still gets its cleanup, to release what it acquired.
             }
 
-            await Provider.CleanupAsync(cancellationToken).ConfigureAwait(false);
+            if (Lifecycle is { } lifecycle)
+            {
+                await lifecycle.CleanupAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         private async Task InitializeCoreAsync()
         {
+            if (Lifecycle is not { } lifecycle)
+            {
+                return;
+            }
+
             try
             {
-                await Provider.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
+                await lifecycle.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
