@@ -18,7 +18,7 @@ internal sealed class GenAiWorkflowOptionsValidator(
         ArgumentNullException.ThrowIfNull(options);
         var builder = new ValidateOptionsResultBuilder();
 
-        var registered = providers.Select(static p => p.Name).Prepend(MockLlmProvider.DefaultName)
+        var registered = providers.Select(static p => p.Name).Prepend(MockChatClient.DefaultName)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         if (string.IsNullOrWhiteSpace(options.DefaultProvider))
         {

@@ -60,7 +60,7 @@ public static class WorkflowsServiceCollectionExtensions
                 return catalog;
             });
             services.TryAddSingleton(static provider => new WorkflowEngine(
-                provider.GetRequiredService<LlmProviderRegistry>(),
+                provider.GetRequiredService<ProviderRegistry>(),
                 provider.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value,
                 ownsProviders: false,
                 provider.GetRequiredService<IServiceScopeFactory>(),

@@ -5,7 +5,7 @@ public sealed class RunBudgetTests
     // Each prompt and answer is 40 characters = 10 simulated tokens; MaxTokens 10 -> each call is estimated at 20 tokens.
     private static readonly string Forty = new('x', 40);
 
-    private static MockLlmProvider Mock() => new MockLlmProvider().WithFallback(Forty);
+    private static MockChatClient Mock() => new MockChatClient().WithFallback(Forty);
 
     private static Workflow ThreeCalls(RunBudget? budget = null)
     {

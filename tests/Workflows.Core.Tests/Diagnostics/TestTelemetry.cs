@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -41,21 +42,21 @@ internal sealed class ActivityCollector : IDisposable
 }
 
 /// <summary>A provider with a scripted answer that advances a fake clock by its latency, so durations are exact.</summary>
-internal sealed class ScriptedProvider(FakeTimeProvider? time = null) : LlmProvider
+internal sealed class ScriptedProvider(FakeTimeProvider? time = null) : TestChatClient
 {
     private int _calls;
 
-    public override string SystemName => "openai";
-
-    public override Uri? Endpoint => EndpointUri;
-
-    public Uri? EndpointUri { get; init; }
+    public ScriptedProvider(FakeTimeProvider? time, Uri? endpoint)
+        : this(time)
+    {
+        ProviderUri = endpoint;
+    }
 
     public TimeSpan Latency { get; init; }
 
     public Exception? Failure { get; init; }
 
-    public TokenUsage Usage { get; init; } = TokenUsage.From(12, 5);
+    public UsageDetails? Usage { get; init; } = new() { InputTokenCount = 12, OutputTokenCount = 5, TotalTokenCount = 17 };
 
     public string? ResponseModel { get; init; }
 
@@ -63,7 +64,12 @@ internal sealed class ScriptedProvider(FakeTimeProvider? time = null) : LlmProvi
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default)
+    public override object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(ChatClientMetadata) && serviceKey is null
+            ? new ChatClientMetadata("openai", ProviderUri, DefaultModelId)
+            : base.GetService(serviceType, serviceKey);
+
+    protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         time?.Advance(Latency);
@@ -72,14 +78,7 @@ internal sealed class ScriptedProvider(FakeTimeProvider? time = null) : LlmProvi
             throw Failure;
         }
 
-        return Task.FromResult(new LlmResponse(Content)
-        {
-            Usage = Usage,
-            Model = ResponseModel ?? request.Model,
-            FinishReason = "stop",
-            ResponseId = "resp-123",
-            Latency = Latency,
-        });
+        return Task.FromResult(Reply(Content, ResponseModel ?? options?.ModelId, Usage));
     }
 }
 
@@ -89,7 +88,7 @@ internal static class TestEngines
 
     /// <summary>Creates an engine over one provider with the internal constructor that takes a meter factory.</summary>
     public static WorkflowEngine Create(
-        LlmProvider provider,
+        IChatClient provider,
         IMeterFactory? meterFactory = null,
         TimeProvider? timeProvider = null,
         GenAiWorkflowOptions? options = null,
@@ -97,7 +96,7 @@ internal static class TestEngines
     {
         options ??= new GenAiWorkflowOptions();
         options.DefaultProvider = ProviderName;
-        var registry = new LlmProviderRegistry().Register(ProviderName, provider);
+        var registry = new ProviderRegistry().Register(ProviderName, provider);
         return new WorkflowEngine(
             registry, options, ownsProviders: true, loggerFactory: loggerFactory, timeProvider: timeProvider, meterFactory: meterFactory);
     }

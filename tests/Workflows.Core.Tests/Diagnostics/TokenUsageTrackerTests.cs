@@ -31,7 +31,7 @@ public sealed class TokenUsageTrackerTests
     [Fact]
     public async Task ExecuteAsync_TwoLlmSteps_StepContextSeesRunningTotals()
     {
-        await using var engine = TestEngines.Create(new ScriptedProvider { Usage = TokenUsage.From(7, 3) });
+        await using var engine = TestEngines.Create(new ScriptedProvider { Usage = new() { InputTokenCount = 7, OutputTokenCount = 3, TotalTokenCount = 10 } });
         TokenUsage? seen = null;
         var workflow = Workflow.Create(TestEngines.UniqueName("tracker"))
             .AddLlmStep("a", "one")

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
@@ -71,9 +72,9 @@ public sealed class WorkflowInstrumentationTests
         using var spans = new ActivityCollector(root.TraceId);
         var provider = new ScriptedProvider
         {
-            EndpointUri = Endpoint,
+            ProviderUri = Endpoint,
             ResponseModel = "gpt-4o-mini-2024-07-18",
-            Usage = new TokenUsage { InputTokens = 40, OutputTokens = 9, TotalTokens = 49, CachedInputTokens = 32, ReasoningTokens = 3 },
+            Usage = new() { InputTokenCount = 40, OutputTokenCount = 9, TotalTokenCount = 49, CachedInputTokenCount = 32, ReasoningTokenCount = 3 },
         };
         await using var engine = TestEngines.Create(provider);
         var workflow = new Workflow(
@@ -194,7 +195,7 @@ public sealed class WorkflowInstrumentationTests
         var meters = services.GetRequiredService<IMeterFactory>();
         using var tokens = new MetricCollector<long>(meters, WorkflowTelemetry.SourceName, "gen_ai.client.token.usage");
         using var durations = new MetricCollector<double>(meters, WorkflowTelemetry.SourceName, "gen_ai.client.operation.duration");
-        var provider = new ScriptedProvider { EndpointUri = Endpoint, Usage = TokenUsage.From(120, 30), ResponseModel = "gpt-4o-2024-08-06" };
+        var provider = new ScriptedProvider { ProviderUri = Endpoint, Usage = new UsageDetails { InputTokenCount = 120, OutputTokenCount = 30, TotalTokenCount = 150 }, ResponseModel = "gpt-4o-2024-08-06" };
         await using var engine = TestEngines.Create(provider, meters);
         var workflow = Workflow.Create(TestEngines.UniqueName("tokens"))
             .AddLlmStep("first", "One", model: "gpt-4o")
@@ -231,7 +232,7 @@ public sealed class WorkflowInstrumentationTests
         using var workflowDuration = new MetricCollector<double>(meters, WorkflowTelemetry.SourceName, "gen_ai.workflow.duration");
         using var runs = new MetricCollector<long>(meters, WorkflowTelemetry.SourceName, "workflows.runs");
         using var cost = new MetricCollector<double>(meters, WorkflowTelemetry.SourceName, "workflows.cost");
-        var provider = new ScriptedProvider(time) { Latency = TimeSpan.FromMilliseconds(1500), Usage = TokenUsage.From(1_000, 500) };
+        var provider = new ScriptedProvider(time) { Latency = TimeSpan.FromMilliseconds(1500), Usage = new() { InputTokenCount = 1_000, OutputTokenCount = 500, TotalTokenCount = 1_500 } };
         await using var engine = TestEngines.Create(provider, meters, time);
         var name = TestEngines.UniqueName("clock");
         var workflow = Workflow.Create(name)

@@ -5,7 +5,7 @@ public sealed class QuickStartTests
     [Fact]
     public async Task QuickPath_TwoLlmStepsAndTransform_FlowsDataAndReportsUsage()
     {
-        var mock = new MockLlmProvider()
+        var mock = new MockChatClient()
             .WithPatternResponse("^Write one line about (.+)$", "Otters hold hands while sleeping near $1.")
             .WithPatternResponse("^Summarize: (.+)$", "Summary: $1");
         await using var engine = new WorkflowEngine(mock);
@@ -31,14 +31,14 @@ public sealed class QuickStartTests
     public async Task Constructor_ProviderAndSharedOptions_CallsThatProviderAndLeavesOptionsUnchanged()
     {
         var options = new GenAiWorkflowOptions { DefaultModel = "gpt-4.1-mini" };
-        var mine = new MockLlmProvider().WithFallback("from mine");
+        var mine = new MockChatClient().WithFallback("from mine");
         await using var engine = new WorkflowEngine(mine, options);
 
         var result = await engine.ExecuteAsync(Workflow.Create("shared").AddLlmStep("a", "hi").Build());
 
         Assert.Equal("from mine", result.Output);
         Assert.Equal(WorkflowEngine.DefaultProviderName, result.Steps[0].Provider);
-        Assert.Equal("gpt-4.1-mini", Assert.Single(mine.Requests).Model);
-        Assert.Equal(MockLlmProvider.DefaultName, options.DefaultProvider);
+        Assert.Equal("gpt-4.1-mini", Assert.Single(mine.Calls).Model);
+        Assert.Equal(MockChatClient.DefaultName, options.DefaultProvider);
     }
 }

@@ -45,7 +45,7 @@ public sealed class StepResilienceTests
     [Fact]
     public async Task ResiliencePipeline_ProviderError_NotRetriedUnlessStepAsks()
     {
-        var mock = new MockLlmProvider().FailOnCall(1);
+        var mock = new MockChatClient().FailOnCall(1);
         await using var engine = new WorkflowEngine(mock);
         var plain = new LlmStep("call", "hello") { ResiliencePipeline = Retry(3) };
 
@@ -60,7 +60,7 @@ public sealed class StepResilienceTests
     [Fact]
     public async Task ResiliencePipeline_ProviderErrorWithRetryProviderErrors_IsRetried()
     {
-        var mock = new MockLlmProvider().FailOnCall(1);
+        var mock = new MockChatClient().FailOnCall(1);
         await using var engine = new WorkflowEngine(mock);
         var optedIn = new LlmStep("call", "hello") { ResiliencePipeline = Retry(3), RetryProviderErrors = true };
 

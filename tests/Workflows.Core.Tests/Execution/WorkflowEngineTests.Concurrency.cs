@@ -17,7 +17,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task ExecuteAsync_ManyRunsOfOneWorkflowInParallel_ShareNoRunState()
     {
-        var mock = new MockLlmProvider().WithPatternResponse("^n=(\\d+)$", "answer $1");
+        var mock = new MockChatClient().WithPatternResponse("^n=(\\d+)$", "answer $1");
         await using var engine = new WorkflowEngine(mock);
         var workflow = EchoWorkflow();
 
@@ -45,7 +45,7 @@ public sealed partial class WorkflowEngineTests
     {
         // Dedicated threads, as UI, console or worker threads would be. (Many concurrent sync callers that are
         // themselves thread-pool threads starve the pool, since every sync run still needs pool threads to progress.)
-        var mock = new MockLlmProvider().WithPatternResponse("^n=(\\d+)$", "answer $1");
+        var mock = new MockChatClient().WithPatternResponse("^n=(\\d+)$", "answer $1");
         var engine = new WorkflowEngine(mock);
         var workflow = EchoWorkflow();
         var results = new WorkflowResult[32];
@@ -92,7 +92,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public void Execute_UnderSingleThreadSynchronizationContext_DoesNotDeadlock()
     {
-        var engine = new WorkflowEngine(new MockLlmProvider().WithLatency(TimeSpan.FromMilliseconds(1)));
+        var engine = new WorkflowEngine(new MockChatClient().WithLatency(TimeSpan.FromMilliseconds(1)));
         var workflow = Workflow.Create("wf")
             .AddLlmStep("ask", "hello")
             .AddTransformStep("awaits", static async (ctx, ct) =>
@@ -125,7 +125,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public void ExecuteAsync_AwaitedOnSingleThreadSynchronizationContext_Completes()
     {
-        var engine = new WorkflowEngine(new MockLlmProvider());
+        var engine = new WorkflowEngine(new MockChatClient());
         var workflow = Workflow.Create("wf").AddLlmStep("ask", "hello").Build();
 
         var result = SingleThreadSynchronizationContext.RunAsync(async () => await engine.ExecuteAsync(workflow));

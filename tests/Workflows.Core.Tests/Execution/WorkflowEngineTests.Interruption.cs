@@ -5,9 +5,9 @@ namespace Workflows.Tests.Execution;
 
 public sealed partial class WorkflowEngineTests
 {
-    private static WorkflowEngine EngineOn(FakeTimeProvider time, MockLlmProvider? mock = null, double timeoutSeconds = 300) =>
+    private static WorkflowEngine EngineOn(FakeTimeProvider time, MockChatClient? mock = null, double timeoutSeconds = 300) =>
         new(
-            new LlmProviderRegistry().Register("m", mock ?? new MockLlmProvider()),
+            new ProviderRegistry().Register("m", mock ?? new MockChatClient()),
             new GenAiWorkflowOptions { DefaultProvider = "m", TimeoutSeconds = timeoutSeconds },
             timeProvider: time);
 
@@ -160,7 +160,7 @@ public sealed partial class WorkflowEngineTests
     public async Task ExecuteAsync_CallerCancelsDuringModelLatency_Cancelled()
     {
         var time = new FakeTimeProvider();
-        var mock = new MockLlmProvider(time).WithLatency(TimeSpan.FromMinutes(1));
+        var mock = new MockChatClient(time).WithLatency(TimeSpan.FromMinutes(1));
         await using var engine = EngineOn(time, mock);
         using var cts = new CancellationTokenSource();
 

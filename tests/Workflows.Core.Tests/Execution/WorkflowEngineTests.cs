@@ -11,7 +11,7 @@ public sealed partial class WorkflowEngineTests
     public async Task ExecuteAsync_Steps_RunInOrderAndPassOutputsByName()
     {
         var order = new List<string>();
-        var mock = new MockLlmProvider().WithPatternResponse("^Outline (.+)$", "outline of $1");
+        var mock = new MockChatClient().WithPatternResponse("^Outline (.+)$", "outline of $1");
         await using var engine = new WorkflowEngine(mock);
         var workflow = Workflow.Create("wf")
             .AddTransformStep("count", ctx => { order.Add(ctx.StepName); return ctx.Get<string>("topic")!.Length; })
@@ -34,13 +34,13 @@ public sealed partial class WorkflowEngineTests
         Assert.Equal(6, result.GetStep("count")!.Output);
         Assert.Equal("outline of otters", result.GetStep("outline")!.Output);
         Assert.Equal("outline of otters (6 chars, input otters)", result.Output);
-        Assert.Equal(["Outline otters"], mock.Requests.Select(static r => r.Prompt));
+        Assert.Equal(["Outline otters"], mock.Calls.Select(static r => r.Prompt));
     }
 
     [Fact]
     public async Task ExecuteAsync_NonStringOutput_IsRenderedIntoLaterTemplates()
     {
-        var mock = new MockLlmProvider();
+        var mock = new MockChatClient();
         await using var engine = new WorkflowEngine(mock);
         var workflow = Workflow.Create("wf")
             .AddTransformStep("n", static _ => 2.5)
@@ -101,7 +101,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task ExecuteAsync_LlmStep_RecordsUsageCostModelAndProvider()
     {
-        var mock = new MockLlmProvider().WithResponse("12345678", "abcd");
+        var mock = new MockChatClient().WithResponse("12345678", "abcd");
         await using var engine = new WorkflowEngine(mock);
         var workflow = Workflow.Create("wf").AddLlmStep("ask", "12345678", model: "gpt-4o").Build();
 
@@ -124,7 +124,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task ExecuteAsync_UnpricedModel_CostIsIncompleteNotZero()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider());
+        await using var engine = new WorkflowEngine(new MockChatClient());
         var workflow = Workflow.Create("wf").AddLlmStep("ask", "hi", model: "my-local-model").Build();
 
         var result = await engine.ExecuteAsync(workflow);
@@ -167,7 +167,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task ExecuteAsync_ProviderFails_LlmStepFailsWithProviderException()
     {
-        var mock = new MockLlmProvider().FailOnCall(1);
+        var mock = new MockChatClient().FailOnCall(1);
         await using var engine = new WorkflowEngine(mock);
 
         var result = await engine.ExecuteAsync(Workflow.Create("wf").AddLlmStep("ask", "hi").Build());
@@ -181,7 +181,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task ExecuteAsync_UnknownProvider_FailsListingRegisteredProviders()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider());
+        await using var engine = new WorkflowEngine(new MockChatClient());
 
         var result = await engine.ExecuteAsync(Workflow.Create("wf").AddLlmStep("ask", "hi", provider: "nope").Build());
 
@@ -193,7 +193,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task ExecuteAsync_MissingTemplateVariable_FailsNamingStepAndVariable()
     {
-        var mock = new MockLlmProvider();
+        var mock = new MockChatClient();
         await using var engine = new WorkflowEngine(mock);
         var workflow = Workflow.Create("wf").AddLlmStep("summary", "Summarize {draft}").Build();
 
@@ -330,7 +330,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public async Task DisposeAsync_OwnedProviders_AreCleanedUp()
     {
-        var provider = new Providers.LlmProviderRegistryTests.CountingProvider();
+        var provider = new Providers.ProviderRegistryTests.CountingProvider();
         var engine = new WorkflowEngine(provider);
         await engine.ExecuteAsync(Workflow.Create("wf").AddLlmStep("a", "x").Build());
 
@@ -343,7 +343,7 @@ public sealed partial class WorkflowEngineTests
     [Fact]
     public void Dispose_Sync_CleansUpOwnedProvidersOnce()
     {
-        var provider = new Providers.LlmProviderRegistryTests.CountingProvider();
+        var provider = new Providers.ProviderRegistryTests.CountingProvider();
         var engine = new WorkflowEngine(provider);
         engine.Execute(Workflow.Create("wf").AddLlmStep("a", "x").Build());
 

@@ -14,7 +14,7 @@ public sealed class WorkflowResultTests
 
     private static async Task<WorkflowResult> MixedResultAsync()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider().WithResponse("hi", "hello there"));
+        await using var engine = new WorkflowEngine(new MockChatClient().WithResponse("hi", "hello there"));
         var workflow = Workflow.Create("mixed")
             .AddLlmStep("ask", "hi")
             .AddLlmStep("unpriced", "hi", model: "local-model")
@@ -59,7 +59,7 @@ public sealed class WorkflowResultTests
     public async Task Serialize_TimedOutResult_RoundTripsWithError()
     {
         var time = new FakeTimeProvider();
-        await using var engine = new WorkflowEngine(new LlmProviderRegistry(), timeProvider: time);
+        await using var engine = new WorkflowEngine(new ProviderRegistry(), timeProvider: time);
         var waiting = new WaitForCancellationStep("wait");
         var run = engine.ExecuteAsync(new Workflow("wf", [waiting]), options: new WorkflowRunOptions { Timeout = TimeSpan.FromSeconds(1) });
         await waiting.Started.Within();

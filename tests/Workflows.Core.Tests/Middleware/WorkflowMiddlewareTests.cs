@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -18,7 +19,7 @@ public sealed class WorkflowMiddlewareTests
     public async Task Use_TwoMiddleware_HooksRunInRegistrationOrder()
     {
         var log = new ConcurrentQueue<string>();
-        await using var engine = new WorkflowEngine(new MockLlmProvider())
+        await using var engine = new WorkflowEngine(new MockChatClient())
             .Use(new RecordingMiddleware("A", log))
             .Use(new RecordingMiddleware("B", log));
 
@@ -38,7 +39,7 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task Use_ConcurrentRuns_EachRunSeesDeterministicOrder()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider().WithLatency(TimeSpan.FromMilliseconds(1)))
+        await using var engine = new WorkflowEngine(new MockChatClient().WithLatency(TimeSpan.FromMilliseconds(1)))
             .Use(new PerRunOrderMiddleware("A"))
             .Use(new PerRunOrderMiddleware("B"));
 
@@ -54,13 +55,13 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task BeforeAndAfterLlmCall_ModifyRequestAndResponse_StepSeesChanges()
     {
-        var mock = new MockLlmProvider().WithPatternResponse("^(.*)$", "echo[$1]");
+        var mock = new MockChatClient().WithPatternResponse("^(.*)$", "echo[$1]");
         await using var engine = new WorkflowEngine(mock).Use(new RewritingMiddleware());
         var workflow = Workflow.Create("rewrite").AddLlmStep("only", "hello {name}").Build();
 
         var result = await engine.ExecuteAsync(workflow, new Dictionary<string, object?> { ["name"] = "Ada" });
 
-        var sent = Assert.Single(mock.Requests);
+        var sent = Assert.Single(mock.Calls);
         Assert.Equal("hello Ada (reviewed)", sent.Prompt);
         Assert.Equal("gpt-4.1-mini", sent.Model);
         Assert.Equal("ECHO[HELLO ADA (REVIEWED)]", result.Output);
@@ -69,7 +70,7 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task BeforeLlmCall_Aborts_RunFailsNamingMiddlewareAndKeepsCompletedSteps()
     {
-        var mock = new MockLlmProvider();
+        var mock = new MockChatClient();
         await using var engine = new WorkflowEngine(mock).Use(new AbortOnStepMiddleware("second", "prompt contains forbidden content"));
 
         var result = await engine.ExecuteAsync(ThreeSteps(), Inputs);
@@ -89,7 +90,7 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task OnWorkflowStart_Aborts_NoStepRuns()
     {
-        var mock = new MockLlmProvider();
+        var mock = new MockChatClient();
         await using var engine = new WorkflowEngine(mock).Use(new AbortAtStartMiddleware());
 
         var result = await engine.ExecuteAsync(ThreeSteps(), Inputs);
@@ -106,7 +107,7 @@ public sealed class WorkflowMiddlewareTests
     {
         var collector = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
-        await using var engine = new WorkflowEngine(new LlmProviderRegistry(), loggerFactory: loggerFactory)
+        await using var engine = new WorkflowEngine(new ProviderRegistry(), loggerFactory: loggerFactory)
             .Use(new ThrowingMiddleware(isCritical: false));
 
         var result = await engine.ExecuteAsync(ThreeSteps(), Inputs);
@@ -121,7 +122,7 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task CriticalMiddleware_Throws_RunFailsAttributedToMiddleware()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider()).Use(new ThrowingMiddleware(isCritical: true));
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new ThrowingMiddleware(isCritical: true));
 
         var result = await engine.ExecuteAsync(ThreeSteps(), Inputs);
 
@@ -137,7 +138,7 @@ public sealed class WorkflowMiddlewareTests
     public async Task OnStepError_NonCriticalStepFails_HookSeesExceptionAndRunGoesOn()
     {
         var seen = new ConcurrentQueue<string>();
-        await using var engine = new WorkflowEngine(new MockLlmProvider()).Use(new StepErrorMiddleware(seen));
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new StepErrorMiddleware(seen));
         var workflow = Workflow.Create("errors")
             .AddTransformStep("flaky", _ => throw new InvalidOperationException("boom"), isCritical: false)
             .AddTransformStep("after", _ => "still ran")
@@ -153,7 +154,7 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task OnStepError_Aborts_RunStopsEvenForNonCriticalStep()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider()).Use(new AbortOnErrorMiddleware());
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new AbortOnErrorMiddleware());
         var workflow = Workflow.Create("errors")
             .AddTransformStep("flaky", _ => throw new InvalidOperationException("boom"), isCritical: false)
             .AddTransformStep("after", _ => "never")
@@ -170,7 +171,7 @@ public sealed class WorkflowMiddlewareTests
     [Fact]
     public async Task StepThrowsAbortException_RunStopsEvenWhenStepIsNotCritical()
     {
-        await using var engine = new WorkflowEngine(new MockLlmProvider());
+        await using var engine = new WorkflowEngine(new MockChatClient());
         var workflow = Workflow.Create("abort")
             .AddTransformStep("guard", _ => throw new AbortException("input rejected"), isCritical: false)
             .AddTransformStep("after", _ => "never")
@@ -192,13 +193,13 @@ public sealed class WorkflowMiddlewareTests
             return ValueTask.CompletedTask;
         }
 
-        public override ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken)
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
         {
             log.Enqueue($"{name}:before:{context.StepName}");
             return ValueTask.FromResult(request);
         }
 
-        public override ValueTask<LlmResponse> AfterLlmCallAsync(MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken)
+        public override ValueTask<ChatResponse> AfterLlmCallAsync(MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken)
         {
             log.Enqueue($"{name}:after:{context.StepName}");
             return ValueTask.FromResult(response);
@@ -216,18 +217,18 @@ public sealed class WorkflowMiddlewareTests
     {
         public override ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken) => Mark(context);
 
-        public override async ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken)
+        public override async ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
         {
             await Task.Yield();
             await Mark(context);
             return request;
         }
 
-        public override async ValueTask<LlmResponse> AfterLlmCallAsync(MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken)
+        public override async ValueTask<ChatResponse> AfterLlmCallAsync(MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken)
         {
             await Mark(context);
             var trail = (string)context.Items["trail"]!;
-            return name == "B" && context.StepName == "second" ? response with { Content = $"order={Format(trail)}" } : response;
+            return name == "B" && context.StepName == "second" ? new ChatResponse(new ChatMessage(ChatRole.Assistant, $"order={Format(trail)}")) : response;
         }
 
         private static string Format(string trail) => string.Join('|', trail.Split(' ', StringSplitOptions.RemoveEmptyEntries).Chunk(2).Select(c => string.Join('>', c)));
@@ -241,16 +242,27 @@ public sealed class WorkflowMiddlewareTests
 
     private sealed class RewritingMiddleware : WorkflowMiddleware
     {
-        public override ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(request with { Messages = [LlmMessage.User(request.Prompt + " (reviewed)")], Model = "gpt-4.1-mini" });
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(request with
+            {
+                Messages = [new ChatMessage(ChatRole.User, request.Prompt + " (reviewed)")],
+                Options = WithModel(request.Options, "gpt-4.1-mini"),
+            });
 
-        public override ValueTask<LlmResponse> AfterLlmCallAsync(MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(response with { Content = response.Content.ToUpperInvariant() });
+        private static ChatOptions WithModel(ChatOptions options, string model)
+        {
+            var copy = options.Clone();
+            copy.ModelId = model;
+            return copy;
+        }
+
+        public override ValueTask<ChatResponse> AfterLlmCallAsync(MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, response.Text.ToUpperInvariant())) { ModelId = response.ModelId, Usage = response.Usage });
     }
 
     private sealed class AbortOnStepMiddleware(string stepName, string reason) : WorkflowMiddleware
     {
-        public override ValueTask<LlmRequest> BeforeLlmCallAsync(MiddlewareContext context, LlmRequest request, CancellationToken cancellationToken) =>
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
             context.StepName == stepName ? throw new AbortException(reason) : ValueTask.FromResult(request);
     }
 
@@ -264,7 +276,7 @@ public sealed class WorkflowMiddlewareTests
     {
         public override bool IsCritical => isCritical;
 
-        public override ValueTask<LlmResponse> AfterLlmCallAsync(MiddlewareContext context, LlmRequest request, LlmResponse response, CancellationToken cancellationToken) =>
+        public override ValueTask<ChatResponse> AfterLlmCallAsync(MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("middleware bug");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 namespace Workflows.Tests.Providers;
 
 public sealed class ProviderLifecycleTests
@@ -39,7 +40,7 @@ public sealed class ProviderLifecycleTests
         Assert.Equal(1, provider.Cleanups);
     }
 
-    private sealed class SlowInitProvider : LlmProvider
+    private sealed class SlowInitProvider : TestChatClient, IProviderLifecycle
     {
         private int _initializations;
         private int _cleanups;
@@ -53,7 +54,7 @@ public sealed class ProviderLifecycleTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override async Task InitializeAsync(CancellationToken cancellationToken = default)
+        public async Task InitializeAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _initializations);
             await Task.Delay(20, cancellationToken);
@@ -63,16 +64,16 @@ public sealed class ProviderLifecycleTests
             }
         }
 
-        public override Task CleanupAsync(CancellationToken cancellationToken = default)
+        public Task CleanupAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _cleanups);
             return Task.CompletedTask;
         }
 
-        public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default)
+        protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(new LlmResponse("ok"));
+            return Task.FromResult(TestChatClient.Reply("ok"));
         }
     }
 }

@@ -79,7 +79,7 @@ public sealed class ChatClientProviderTests
         services.AddGenAiWorkflows(wf => wf.AddChatClientProvider("meai"));
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<PluginRegistrationException>(() => provider.GetRequiredService<LlmProviderRegistry>());
+        var error = Assert.Throws<PluginRegistrationException>(() => provider.GetRequiredService<ProviderRegistry>());
 
         Assert.Contains("no", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("AddChatClient", error.Message, StringComparison.Ordinal);

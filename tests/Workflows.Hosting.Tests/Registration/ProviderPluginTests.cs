@@ -6,26 +6,26 @@ using Polly.Retry;
 namespace Workflows.Hosting.Tests.Registration;
 
 /// <summary>A provider written outside the library, as a user would: it needs a service from the container.</summary>
-public sealed class UppercaseProvider(UppercaseProvider.Counters counters) : LlmProvider
+public sealed class UppercaseProvider(UppercaseProvider.Counters counters) : TestChatClient, IProviderLifecycle
 {
     public override string SystemName => "uppercase";
 
-    public override Task InitializeAsync(CancellationToken cancellationToken = default)
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         counters.OnInitialized();
         return Task.CompletedTask;
     }
 
-    public override Task CleanupAsync(CancellationToken cancellationToken = default)
+    public Task CleanupAsync(CancellationToken cancellationToken = default)
     {
         counters.OnCleanedUp();
         return Task.CompletedTask;
     }
 
-    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
+    protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
         request.Prompt.Contains("explode", StringComparison.Ordinal)
             ? throw new InvalidOperationException("provider bug")
-            : Task.FromResult(new LlmResponse(request.Prompt.ToUpperInvariant()) { Usage = TokenUsage.From(3, 4), Model = request.Model });
+            : Task.FromResult(TestChatClient.Reply(request.Prompt.ToUpperInvariant()) { Usage = TokenUsage.From(3, 4), Model = request.Model });
 
     public sealed class Counters
     {
@@ -42,23 +42,23 @@ public sealed class UppercaseProvider(UppercaseProvider.Counters counters) : Llm
     }
 }
 
-public sealed class FailingInitProvider : LlmProvider
+public sealed class FailingInitProvider : TestChatClient, IProviderLifecycle
 {
-    public override Task InitializeAsync(CancellationToken cancellationToken = default) =>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("cannot reach the model server");
 
-    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new LlmResponse("unreachable"));
+    protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        Task.FromResult(TestChatClient.Reply("unreachable"));
 }
 
-public sealed class NoPublicConstructorProvider : LlmProvider
+public sealed class NoPublicConstructorProvider : TestChatClient, IProviderLifecycle
 {
     private NoPublicConstructorProvider()
     {
     }
 
-    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new LlmResponse(string.Empty));
+    protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        Task.FromResult(TestChatClient.Reply(string.Empty));
 }
 
 public sealed class ProviderPluginTests

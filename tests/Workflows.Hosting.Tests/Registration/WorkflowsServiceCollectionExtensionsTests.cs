@@ -17,7 +17,7 @@ public sealed class WorkflowsServiceCollectionExtensionsTests
 
         Assert.Single(services, static d => d.ServiceType == typeof(IWorkflowEngine));
         Assert.Single(services, static d => d.ServiceType == typeof(WorkflowEngine));
-        Assert.Single(services, static d => d.ServiceType == typeof(LlmProviderRegistry));
+        Assert.Single(services, static d => d.ServiceType == typeof(ProviderRegistry));
         Assert.Single(services, static d => d.ImplementationType == typeof(WorkflowsHostedService));
         Assert.Single(services, static d => d.ImplementationType == typeof(GenAiWorkflowOptionsValidator));
         using var provider = services.BuildServiceProvider();
@@ -59,7 +59,7 @@ public sealed class WorkflowsServiceCollectionExtensionsTests
 
         Assert.Equal("hi: question", result.Output);
         Assert.Equal("custom", result.Steps[0].Provider);
-        var registry = provider.GetRequiredService<LlmProviderRegistry>();
+        var registry = provider.GetRequiredService<ProviderRegistry>();
         Assert.IsType<ProviderWithDependency>(registry.Get("CUSTOM"));
         Assert.Equal(["mock", "custom"], registry.Names);
     }
@@ -118,7 +118,7 @@ public sealed class WorkflowsServiceCollectionExtensionsTests
             .ExecuteAsync("naming", new Dictionary<string, object?> { ["animal"] = "otter" }).WaitAsync(TestHost.Timeout);
 
         Assert.Equal("A otter named Bob", result.Output);
-        Assert.Equal(["mock"], provider.GetRequiredService<LlmProviderRegistry>().Names);
+        Assert.Equal(["mock"], provider.GetRequiredService<ProviderRegistry>().Names);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class GenAiWorkflowsInstrumentationTests
         var exported = new List<Activity>();
         using var tracer = Sdk.CreateTracerProviderBuilder().AddGenAiWorkflowsInstrumentation().AddInMemoryExporter(exported).Build();
         using var root = new Activity("otel-root") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.SetIdFormat(ActivityIdFormat.W3C).Start();
-        await using var engine = new WorkflowEngine(new MockLlmProvider());
+        await using var engine = new WorkflowEngine(new MockChatClient());
 
         await engine.ExecuteAsync(Workflow.Create("otel-traces").AddLlmStep("ask", "Hi").Build());
 
@@ -28,7 +28,7 @@ public sealed class GenAiWorkflowsInstrumentationTests
         var exported = new List<Metric>();
         using var meters = Sdk.CreateMeterProviderBuilder().AddGenAiWorkflowsInstrumentation().AddInMemoryExporter(exported).Build();
         var model = $"gpt-4o-mini-{Guid.NewGuid():N}";
-        await using var engine = new WorkflowEngine(new MockLlmProvider());
+        await using var engine = new WorkflowEngine(new MockChatClient());
 
         await engine.ExecuteAsync(Workflow.Create("otel-metrics").AddLlmStep("ask", "Hi", model: model).Build());
 

@@ -45,7 +45,7 @@ internal sealed class WaitForCancellationStep(string name) : WorkflowStep(name)
 }
 
 /// <summary>A provider that counts its lifecycle calls and may fail to initialize.</summary>
-public sealed class CountingProvider : LlmProvider
+public sealed class CountingProvider : TestChatClient, IProviderLifecycle
 {
     private int _initializations;
     private int _cleanups;
@@ -56,16 +56,16 @@ public sealed class CountingProvider : LlmProvider
 
     public int Cleanups => Volatile.Read(ref _cleanups);
 
-    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new LlmResponse("counted: " + request.Prompt));
+    protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        Task.FromResult(TestChatClient.Reply("counted: " + request.Prompt));
 
-    public override Task InitializeAsync(CancellationToken cancellationToken = default)
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _initializations);
         return InitializeFailure is null ? Task.CompletedTask : Task.FromException(InitializeFailure);
     }
 
-    public override Task CleanupAsync(CancellationToken cancellationToken = default)
+    public Task CleanupAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _cleanups);
         return Task.CompletedTask;
@@ -79,10 +79,10 @@ public sealed class GreetingSource
 }
 
 /// <summary>A provider built by the container with a dependency.</summary>
-public sealed class ProviderWithDependency(GreetingSource source) : LlmProvider
+public sealed class ProviderWithDependency(GreetingSource source) : TestChatClient, IProviderLifecycle
 {
     public GreetingSource Source { get; } = source;
 
-    public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new LlmResponse($"{Source.Greeting}: {request.Prompt}") { Usage = TokenUsage.From(3, 4) });
+    protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        Task.FromResult(TestChatClient.Reply($"{Source.Greeting}: {request.Prompt}") { Usage = TokenUsage.From(3, 4) });
 }

@@ -1,16 +1,17 @@
+using Microsoft.Extensions.AI;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Providers;
 
-public sealed class LlmProviderRegistryTests
+public sealed class ProviderRegistryTests
 {
     [Fact]
     public void Constructor_Empty_HasBuiltInMock()
     {
-        var registry = new LlmProviderRegistry();
+        var registry = new ProviderRegistry();
 
         Assert.Equal(["mock"], registry.Names);
-        Assert.IsType<MockLlmProvider>(registry.Get("mock"));
+        Assert.IsType<MockChatClient>(registry.Get("mock"));
         Assert.True(registry.Contains("MOCK"));
     }
 
@@ -18,7 +19,7 @@ public sealed class LlmProviderRegistryTests
     public void Register_ThenGet_ReturnsSameInstanceCaseInsensitively()
     {
         var provider = new CountingProvider();
-        var registry = new LlmProviderRegistry().Register("Custom", provider);
+        var registry = new ProviderRegistry().Register("Custom", provider);
 
         Assert.Same(provider, registry.Get("custom"));
         Assert.Equal(["mock", "Custom"], registry.Names);
@@ -27,7 +28,7 @@ public sealed class LlmProviderRegistryTests
     [Fact]
     public void Names_ListsInRegistrationOrder()
     {
-        var registry = new LlmProviderRegistry()
+        var registry = new ProviderRegistry()
             .Register("zeta", new CountingProvider())
             .Register("alpha", new CountingProvider());
 
@@ -39,7 +40,7 @@ public sealed class LlmProviderRegistryTests
     [InlineData("  ")]
     public void Register_EmptyName_ThrowsRegistrationException(string name)
     {
-        var ex = Assert.Throws<PluginRegistrationException>(() => new LlmProviderRegistry().Register(name, new CountingProvider()));
+        var ex = Assert.Throws<PluginRegistrationException>(() => new ProviderRegistry().Register(name, new CountingProvider()));
 
         Assert.Contains("non-empty name", ex.Message, StringComparison.Ordinal);
     }
@@ -47,7 +48,7 @@ public sealed class LlmProviderRegistryTests
     [Fact]
     public void Register_NullProvider_ThrowsRegistrationException()
     {
-        var ex = Assert.Throws<PluginRegistrationException>(() => new LlmProviderRegistry().Register("x", null!));
+        var ex = Assert.Throws<PluginRegistrationException>(() => new ProviderRegistry().Register("x", null!));
 
         Assert.Equal("x", ex.PluginName);
     }
@@ -55,7 +56,7 @@ public sealed class LlmProviderRegistryTests
     [Fact]
     public void Register_DuplicateNameAnyCase_ThrowsRegistrationException()
     {
-        var registry = new LlmProviderRegistry().Register("openai", new CountingProvider());
+        var registry = new ProviderRegistry().Register("openai", new CountingProvider());
 
         var ex = Assert.Throws<PluginRegistrationException>(() => registry.Register("OpenAI", new CountingProvider()));
 
@@ -66,18 +67,18 @@ public sealed class LlmProviderRegistryTests
     [Fact]
     public void Register_Mock_ReplacesBuiltInOnceOnly()
     {
-        var mine = new MockLlmProvider();
-        var registry = new LlmProviderRegistry().Register("mock", mine);
+        var mine = new MockChatClient();
+        var registry = new ProviderRegistry().Register("mock", mine);
 
         Assert.Same(mine, registry.Get("mock"));
         Assert.Equal(["mock"], registry.Names);
-        Assert.Throws<PluginRegistrationException>(() => registry.Register("mock", new MockLlmProvider()));
+        Assert.Throws<PluginRegistrationException>(() => registry.Register("mock", new MockChatClient()));
     }
 
     [Fact]
     public void Constructor_WithDuplicatePairs_ThrowsRegistrationException()
     {
-        Assert.Throws<PluginRegistrationException>(() => new LlmProviderRegistry(
+        Assert.Throws<PluginRegistrationException>(() => new ProviderRegistry(
         [
             new("a", new CountingProvider()),
             new("A", new CountingProvider()),
@@ -87,7 +88,7 @@ public sealed class LlmProviderRegistryTests
     [Fact]
     public void Get_UnknownName_ThrowsNotFoundListingRegisteredNames()
     {
-        var registry = new LlmProviderRegistry().Register("openai", new CountingProvider());
+        var registry = new ProviderRegistry().Register("openai", new CountingProvider());
 
         var ex = Assert.Throws<PluginNotFoundException>(() => registry.Get("anthropic"));
 
@@ -101,7 +102,7 @@ public sealed class LlmProviderRegistryTests
     public async Task GetInitializedAsync_ConcurrentFirstCalls_InitializesOnce()
     {
         var provider = new CountingProvider { InitializeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        var registry = new LlmProviderRegistry().Register("p", provider);
+        var registry = new ProviderRegistry().Register("p", provider);
 
         var callers = Enumerable.Range(0, 32).Select(_ => Task.Run(() => registry.GetInitializedAsync("p"))).ToArray();
         await provider.InitializeStarted.Task.Within();
@@ -119,7 +120,7 @@ public sealed class LlmProviderRegistryTests
     public async Task GetInitializedAsync_CallerCancelsWhileWaiting_InitializationGoesOn()
     {
         var provider = new CountingProvider { InitializeGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        var registry = new LlmProviderRegistry().Register("p", provider);
+        var registry = new ProviderRegistry().Register("p", provider);
         using var cts = new CancellationTokenSource();
 
         var impatient = registry.GetInitializedAsync("p", cts.Token);
@@ -135,7 +136,7 @@ public sealed class LlmProviderRegistryTests
     public async Task GetInitializedAsync_InitializeThrows_ReportsProviderNameEveryTime()
     {
         var provider = new CountingProvider { InitializeFailure = new InvalidOperationException("no credentials") };
-        var registry = new LlmProviderRegistry().Register("broken", provider);
+        var registry = new ProviderRegistry().Register("broken", provider);
 
         var first = await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("broken"));
         var second = await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("broken"));
@@ -153,7 +154,7 @@ public sealed class LlmProviderRegistryTests
     public async Task InitializeAllAsync_OneFails_ThrowsNamingIt()
     {
         var good = new CountingProvider();
-        var registry = new LlmProviderRegistry()
+        var registry = new ProviderRegistry()
             .Register("good", good)
             .Register("bad", new CountingProvider { InitializeFailure = new InvalidOperationException("boom") });
 
@@ -168,7 +169,7 @@ public sealed class LlmProviderRegistryTests
     {
         var used = new CountingProvider();
         var unused = new CountingProvider();
-        var registry = new LlmProviderRegistry().Register("used", used).Register("unused", unused);
+        var registry = new ProviderRegistry().Register("used", used).Register("unused", unused);
         await registry.GetInitializedAsync("used");
 
         await registry.CleanupAsync();
@@ -182,7 +183,7 @@ public sealed class LlmProviderRegistryTests
     public async Task CleanupAsync_AfterFailedInitialization_StillCleansUp()
     {
         var provider = new CountingProvider { InitializeFailure = new InvalidOperationException("half-open") };
-        var registry = new LlmProviderRegistry().Register("p", provider);
+        var registry = new ProviderRegistry().Register("p", provider);
         await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("p"));
 
         await registry.CleanupAsync();
@@ -195,7 +196,7 @@ public sealed class LlmProviderRegistryTests
     {
         var failing = new CountingProvider { CleanupFailure = new InvalidOperationException("stuck") };
         var other = new CountingProvider();
-        var registry = new LlmProviderRegistry().Register("failing", failing).Register("other", other);
+        var registry = new ProviderRegistry().Register("failing", failing).Register("other", other);
         await registry.InitializeAllAsync();
 
         var ex = await Assert.ThrowsAsync<AggregateException>(() => registry.CleanupAsync());
@@ -208,7 +209,7 @@ public sealed class LlmProviderRegistryTests
     [Fact]
     public async Task GetInitializedAsync_AfterCleanup_ThrowsNamingProvider()
     {
-        var registry = new LlmProviderRegistry().Register("p", new CountingProvider());
+        var registry = new ProviderRegistry().Register("p", new CountingProvider());
         await registry.InitializeAllAsync();
         await registry.CleanupAsync();
 
@@ -217,7 +218,7 @@ public sealed class LlmProviderRegistryTests
         Assert.Contains("cleaned up", ex.Message, StringComparison.Ordinal);
     }
 
-    internal sealed class CountingProvider : LlmProvider
+    internal sealed class CountingProvider : TestChatClient, IProviderLifecycle
     {
         private int _initializations;
         private int _cleanups;
@@ -234,10 +235,10 @@ public sealed class LlmProviderRegistryTests
 
         public int Cleanups => Volatile.Read(ref _cleanups);
 
-        public override Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new LlmResponse("counted"));
+        protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+            Task.FromResult(TestChatClient.Reply("counted"));
 
-        public override async Task InitializeAsync(CancellationToken cancellationToken = default)
+        public async Task InitializeAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _initializations);
             InitializeStarted.TrySetResult();
@@ -252,7 +253,7 @@ public sealed class LlmProviderRegistryTests
             }
         }
 
-        public override Task CleanupAsync(CancellationToken cancellationToken = default)
+        public Task CleanupAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _cleanups);
             return CleanupFailure is null ? Task.CompletedTask : Task.FromException(CleanupFailure);
