@@ -191,12 +191,12 @@ internal sealed class WorkflowInstrumentation : IDisposable
             var options = request.Options;
             if (options.Temperature is { } temperature)
             {
-                activity.SetTag(Attributes.RequestTemperature, (double)temperature);
+                activity.SetTag(Attributes.RequestTemperature, ToDouble(temperature));
             }
 
             if (options.TopP is { } topP)
             {
-                activity.SetTag(Attributes.RequestTopP, (double)topP);
+                activity.SetTag(Attributes.RequestTopP, ToDouble(topP));
             }
 
             if (options.MaxOutputTokens is { } maxTokens)
@@ -376,6 +376,9 @@ internal sealed class WorkflowInstrumentation : IDisposable
 
     /// <summary>The <c>error.type</c> of a failed model call: the full name of the exception type.</summary>
     internal static string ErrorType(Exception exception) => exception.GetType().FullName ?? Values.ErrorOther;
+
+    /// <summary>A sampling setting as the double it was written as: 0.3f is 0.3, not 0.30000001192092896.</summary>
+    internal static double? ToDouble(float? value) => value is { } known && float.IsFinite(known) ? (double)(decimal)known : value;
 
     private static void SetIfKnown(Activity activity, string name, long? value)
     {

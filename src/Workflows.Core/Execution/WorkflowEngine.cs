@@ -537,9 +537,13 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
         step.RecordCall(name, answeredBy);
         run.Usage.Record(stepName, answeredBy, usage, cost, inputEstimate + (request.Options.MaxOutputTokens ?? 0));
-        _logger.ModelCallCompleted(
-            stepName, name, answeredBy, request.Options.Temperature, request.Options.MaxOutputTokens, latency.TotalMilliseconds,
-            response.FinishReason?.Value, usage.InputTokens, usage.OutputTokens);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.ModelCallCompleted(
+                stepName, name, answeredBy, WorkflowInstrumentation.ToDouble(request.Options.Temperature), request.Options.MaxOutputTokens,
+                latency.TotalMilliseconds, response.FinishReason?.Value, usage.InputTokens, usage.OutputTokens);
+        }
+
         if (_logger.IsEnabled(LogLevel.Trace))
         {
             _logger.CompletionReceived(stepName, response.Text);

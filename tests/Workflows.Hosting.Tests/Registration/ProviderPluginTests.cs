@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Polly;
@@ -6,26 +7,32 @@ using Polly.Retry;
 namespace Workflows.Hosting.Tests.Registration;
 
 /// <summary>A provider written outside the library, as a user would: it needs a service from the container.</summary>
-public sealed class UppercaseProvider(UppercaseProvider.Counters counters) : TestChatClient, IProviderLifecycle
+public sealed class UppercaseProvider : TestChatClient, IProviderLifecycle
 {
-    public override string SystemName => "uppercase";
+    private readonly Counters _counters;
+
+    public UppercaseProvider(Counters counters)
+    {
+        _counters = counters;
+        ProviderName = "uppercase";
+    }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        counters.OnInitialized();
+        _counters.OnInitialized();
         return Task.CompletedTask;
     }
 
     public Task CleanupAsync(CancellationToken cancellationToken = default)
     {
-        counters.OnCleanedUp();
+        _counters.OnCleanedUp();
         return Task.CompletedTask;
     }
 
     protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        request.Prompt.Contains("explode", StringComparison.Ordinal)
+        messages[^1].Text.Contains("explode", StringComparison.Ordinal)
             ? throw new InvalidOperationException("provider bug")
-            : Task.FromResult(TestChatClient.Reply(request.Prompt.ToUpperInvariant()) { Usage = TokenUsage.From(3, 4), Model = request.Model });
+            : Task.FromResult(Reply(messages[^1].Text.ToUpperInvariant(), options?.ModelId, new UsageDetails { InputTokenCount = 3, OutputTokenCount = 4, TotalTokenCount = 7 }));
 
     public sealed class Counters
     {
@@ -47,11 +54,13 @@ public sealed class FailingInitProvider : TestChatClient, IProviderLifecycle
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("cannot reach the model server");
 
+    public Task CleanupAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
         Task.FromResult(TestChatClient.Reply("unreachable"));
 }
 
-public sealed class NoPublicConstructorProvider : TestChatClient, IProviderLifecycle
+public sealed class NoPublicConstructorProvider : TestChatClient
 {
     private NoPublicConstructorProvider()
     {
@@ -147,7 +156,11 @@ public sealed class ProviderPluginTests
         await host.StopAsync();
 
         var failed = Assert.Single(results, r => r.Status == WorkflowStatus.Failed);
-        Assert.Equal(typeof(InvalidOperationException).FullName, failed.Error?.ExceptionType);
+        // A third-party client's own exception is wrapped, so it is a provider failure (not retried by the step's policy).
+        Assert.Equal(typeof(ProviderException).FullName, failed.Error?.ExceptionType);
+        Assert.IsType<InvalidOperationException>(failed.Error?.Exception?.InnerException);
+        Assert.Contains("provider bug", failed.Error?.Message, StringComparison.Ordinal);
+        Assert.Contains("Provider 'upper'", failed.Error?.Message, StringComparison.Ordinal);
         Assert.Equal(typeof(UppercaseProvider).FullName, failed.Error?.PluginType);
         Assert.Equal(typeof(UppercaseProvider).Assembly.GetName().Name, failed.Error?.PluginAssembly);
         Assert.Equal(9, results.Count(r => r.Status == WorkflowStatus.Completed));

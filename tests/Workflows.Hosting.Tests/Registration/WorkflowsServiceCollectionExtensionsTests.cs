@@ -89,7 +89,7 @@ public sealed class WorkflowsServiceCollectionExtensionsTests
     [Fact]
     public void AddProvider_AbstractType_ThrowsRegistrationException()
     {
-        Assert.Throws<PluginRegistrationException>(() => new ServiceCollection().AddGenAiWorkflows().AddProvider<LlmProvider>("abstract"));
+        Assert.Throws<PluginRegistrationException>(() => new ServiceCollection().AddGenAiWorkflows().AddProvider<TestChatClient>("abstract"));
     }
 
     [Fact]

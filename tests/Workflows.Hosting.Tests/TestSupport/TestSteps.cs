@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 namespace Workflows.Hosting.Tests.TestSupport;
 
 /// <summary>A service registered as scoped: one instance per run.</summary>
@@ -57,7 +58,7 @@ public sealed class CountingProvider : TestChatClient, IProviderLifecycle
     public int Cleanups => Volatile.Read(ref _cleanups);
 
     protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        Task.FromResult(TestChatClient.Reply("counted: " + request.Prompt));
+        Task.FromResult(Reply("counted: " + messages[^1].Text));
 
     public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -79,10 +80,10 @@ public sealed class GreetingSource
 }
 
 /// <summary>A provider built by the container with a dependency.</summary>
-public sealed class ProviderWithDependency(GreetingSource source) : TestChatClient, IProviderLifecycle
+public sealed class ProviderWithDependency(GreetingSource source) : TestChatClient
 {
     public GreetingSource Source { get; } = source;
 
     protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        Task.FromResult(TestChatClient.Reply($"{Source.Greeting}: {request.Prompt}") { Usage = TokenUsage.From(3, 4) });
+        Task.FromResult(Reply($"{Source.Greeting}: {messages[^1].Text}", usage: new UsageDetails { InputTokenCount = 3, OutputTokenCount = 4, TotalTokenCount = 7 }));
 }
