@@ -29,7 +29,7 @@ try
     var configuredProvider = builder.Configuration["GenAiWorkflows:DefaultProvider"];
     if (string.IsNullOrWhiteSpace(configuredProvider))
     {
-        configuredProvider = hasApiKey ? "openai" : MockLlmProvider.DefaultName;
+        configuredProvider = hasApiKey ? "openai" : MockChatClient.DefaultName;
         builder.Configuration.AddInMemoryCollection([new("GenAiWorkflows:DefaultProvider", configuredProvider)]);
     }
 

@@ -131,4 +131,92 @@ public sealed class WorkflowDefinitionConfigurationTests : IDisposable
         public override ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult<object?>(context.Get<string>("intro")!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
     }
+
+    [Fact]
+    public async Task Workflows_StepWithOutputSchemaAndTopP_SendsSchemaAndChecksReply()
+    {
+        const string yaml = """
+            GenAiWorkflows:
+              Workflows:
+                triage:
+                  Steps:
+                    - Name: label
+                      Prompt: "Classify: {text}"
+                      TopP: 0.5
+                      OutputSchema: |
+                        {"type": "object", "required": ["label"], "properties": {"label": {"type": "string", "enum": ["refund", "other"]}}}
+            """;
+        using var host = BuildHost(yaml);
+        await host.StartAsync();
+        var mock = (MockChatClient)host.Services.GetRequiredService<ProviderRegistry>().Get("mock");
+        mock.WithResponse("Classify: money back", """{"label": "refund"}""").WithResponse("Classify: hello", """{"label": "greeting"}""");
+        var engine = host.Services.GetRequiredService<IWorkflowEngine>();
+
+        var good = await engine.ExecuteAsync("triage", new Dictionary<string, object?> { ["text"] = "money back" });
+        var bad = await engine.ExecuteAsync("triage", new Dictionary<string, object?> { ["text"] = "hello" });
+
+        Assert.Equal("refund", Assert.IsType<System.Text.Json.JsonElement>(good.Output).GetProperty("label").GetString());
+        Assert.Equal(ErrorKind.InvalidOutput, bad.Error!.Kind);
+        var sent = mock.Calls[0].Options!;
+        Assert.Equal(0.5f, sent.TopP);
+        Assert.IsType<Microsoft.Extensions.AI.ChatResponseFormatJson>(sent.ResponseFormat);
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("OutputSchema: \"[1, 2]\"", "must be a JSON object")]
+    [InlineData("OutputSchema: \"{not json\"", "is not valid JSON")]
+    [InlineData("TopP: 1.5", "TopP is 1.5, but it must be from 0 to 1")]
+    public async Task Workflows_BadModelStepSetting_FailsHostStartNamingTheKey(string setting, string expected)
+    {
+        var yaml = $"""
+            GenAiWorkflows:
+              Workflows:
+                broken:
+                  Steps:
+                    - Name: label
+                      Prompt: "x"
+                      {setting}
+            """;
+        using var host = BuildHost(yaml);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("Workflows:broken:Steps:0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProviderDefaultModel_FromConfiguration_UsedByStepsWithoutModel()
+    {
+        var client = new RecordingModelClient();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = _root, DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([
+            new("GenAiWorkflows:DefaultProvider", "local"),
+            new("GenAiWorkflows:Providers:local:DefaultModel", "llama3.2"),
+        ]);
+        builder.Services.AddGenAiWorkflows(wf => wf
+            .AddProvider("local", client)
+            .AddWorkflow("w", w => w.AddLlmStep("a", "hi")));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.Services.GetRequiredService<IWorkflowEngine>().ExecuteAsync("w");
+
+        Assert.Equal("llama3.2", Assert.Single(client.Models));
+        Assert.Same(client, host.Services.GetRequiredKeyedService<Microsoft.Extensions.AI.IChatClient>("local"));
+        await host.StopAsync();
+    }
+
+    private sealed class RecordingModelClient : TestChatClient
+    {
+        public List<string?> Models { get; } = [];
+
+        protected override Task<Microsoft.Extensions.AI.ChatResponse> RespondAsync(
+            IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options, CancellationToken cancellationToken)
+        {
+            Models.Add(options?.ModelId);
+            return Task.FromResult(Reply("ok", options?.ModelId));
+        }
+    }
 }
