@@ -17,8 +17,9 @@ namespace Workflows;
 /// longer one.
 /// </para>
 /// <para>
-/// Overlapping findings are resolved deterministically: the recognizer listed first wins (email, credit card, SSN,
-/// phone, then custom recognizers in the order they were added), so the digits of a card number are never also a phone.
+/// Overlapping findings are resolved deterministically: the longer finding wins, and between findings of the same
+/// length the recognizer listed first (email, credit card, SSN, phone, then custom recognizers in the order they were
+/// added), so the digits of a card number are reported once, as a card.
 /// </para>
 /// </remarks>
 public sealed partial class PiiDetector
@@ -76,7 +77,7 @@ public sealed partial class PiiDetector
         _custom = [.. custom];
     }
 
-    /// <summary>Gets the names of the recognizers that run, in the order in which they win overlaps.</summary>
+    /// <summary>Gets the names of the recognizers that run, in the order in which they win overlaps of equal length.</summary>
     public IReadOnlyList<string> RecognizerNames =>
     [
         .. new[] { (_email, PiiTypes.Email), (_card, PiiTypes.CreditCard), (_ssn, PiiTypes.Ssn), (_phone, PiiTypes.Phone) }
@@ -205,10 +206,10 @@ public sealed partial class PiiDetector
             return [];
         }
 
-        // Winners first: recognizer order, then the longer match, then the earlier one.
+        // Winners first: the longer match, then the recognizer listed first, then the earlier match.
         candidates.Sort(static (a, b) =>
-            a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority)
-            : a.Length != b.Length ? b.Length.CompareTo(a.Length)
+            a.Length != b.Length ? b.Length.CompareTo(a.Length)
+            : a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority)
             : a.Start.CompareTo(b.Start));
 
         var taken = ArrayPool<bool>.Shared.Rent(textLength);

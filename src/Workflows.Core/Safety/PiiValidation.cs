@@ -81,7 +81,8 @@ internal static class PiiValidation
 
     /// <summary>
     /// Whether the character before a numeric match makes it part of something larger: a letter, a digit, or a
-    /// separator that follows a digit or starts a signed number (<c>-2208960000</c>, <c>12.4155550132</c>).
+    /// <c>+</c> (the start of an international number), or a separator that follows a digit or starts a signed number
+    /// (<c>-2208960000</c>, <c>12.4155550132</c>).
     /// </summary>
     public static bool HasNumericPrefix(string text, int start)
     {
@@ -91,12 +92,12 @@ internal static class PiiValidation
         }
 
         var previous = text[start - 1];
-        if (char.IsLetterOrDigit(previous) || previous is '#' or '/' or '_' or '@' or '\\' or '=')
+        if (char.IsLetterOrDigit(previous) || previous is '#' or '/' or '_' or '@' or '\\' or '=' or '+')
         {
             return true;
         }
 
-        if (previous is '-' or '.' or ',' or '+')
+        if (previous is '-' or '.' or ',')
         {
             // "number-415-666-7777" is a phone after a word; "-2208960000" or "3.4155550132" is a number.
             return start < 2 || !char.IsLetter(text[start - 2]);

@@ -100,21 +100,34 @@ public sealed partial class PromptInjectionDetector
 
         var normalized = InjectionTextNormalizer.Normalize(text);
         var findings = new List<(PromptInjectionFinding Finding, int Order)>();
+        var spans = new List<(int Start, int End)>();
         for (var order = 0; order < _patterns.Length; order++)
         {
             var pattern = _patterns[order];
+            spans.Clear();
             foreach (var regex in pattern.Regexes)
             {
                 foreach (var match in regex.EnumerateMatches(normalized.Text))
                 {
-                    if (match.Length == 0 || (pattern.Negatable && IsNegated(normalized.Text, match.Index)))
+                    if (match.Length > 0 && !(pattern.Negatable && IsNegated(normalized.Text, match.Index)))
                     {
-                        continue;
+                        spans.Add((match.Index, match.Index + match.Length));
                     }
-
-                    var (start, length) = normalized.ToOriginal(match.Index, match.Length);
-                    findings.Add((new PromptInjectionFinding(pattern.Name, start, length), order));
                 }
+            }
+
+            // One finding per stretch of text a pattern covers, however many of its forms matched there.
+            spans.Sort();
+            for (var i = 0; i < spans.Count;)
+            {
+                var (start, end) = spans[i];
+                for (i++; i < spans.Count && spans[i].Start < end; i++)
+                {
+                    end = Math.Max(end, spans[i].End);
+                }
+
+                var (originalStart, originalLength) = normalized.ToOriginal(start, end - start);
+                findings.Add((new PromptInjectionFinding(pattern.Name, originalStart, originalLength), order));
             }
         }
 
@@ -192,7 +205,8 @@ public sealed partial class PromptInjectionDetector
     // forget your instructions / forget about all those rules
     [GeneratedRegex(
         @"\b" + IgnoreVerb + @"\s(?:about\s)?(?:(?:all|any|every|each|of|your|my|the|those|them|such|prior|previous|earlier|initial|original" +
-        @"|system|safety|other|ethical|moral|content|openai'?s?|default|current|and)\s){0,4}(?:\S+\s)?" + Rules + @"\b",
+        @"|system|safety|other|ethical|moral|content|openai'?s?|chatgpt'?s?|default|current|and|topic|usual|normal|standard|built-in|imposed" +
+        @"|programmed|usage)\s){0,4}" + Rules + @"\b",
         Linear)]
     private static partial Regex IgnoreRulesRegex();
 
