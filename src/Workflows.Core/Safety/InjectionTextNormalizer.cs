@@ -19,44 +19,27 @@ internal static class InjectionTextNormalizer
 
     public static NormalizedText Normalize(string text)
     {
-        var output = new StringBuilder(text.Length);
-        var starts = new List<int>(text.Length);
-        var ends = new List<int>(text.Length);
-        var pendingSpace = false;
-        var pendingNewline = false;
-        var spaceStart = 0;
-
+        var output = new Output(text.Length);
         for (var i = 0; i < text.Length;)
         {
             var c = text[i];
-            string folded;
-            var width = 1;
             if (c < 0x80)
             {
                 if (c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v')
                 {
-                    if (!pendingSpace)
-                    {
-                        spaceStart = i;
-                    }
-
-                    pendingSpace = true;
-                    pendingNewline |= c is '\n' or '\r';
-                    i++;
-                    continue;
+                    output.Space(i, c is '\n' or '\r');
                 }
-
-                if (char.IsControl(c))
+                else if (!char.IsControl(c))
                 {
-                    i++;
-                    continue;
+                    output.Emit(c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c, i, 1);
                 }
 
-                Emit(char.ToLowerInvariant(c), i, 1);
                 i++;
                 continue;
             }
 
+            string folded;
+            var width = 1;
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 width = 2;
@@ -71,44 +54,78 @@ internal static class InjectionTextNormalizer
             {
                 if (f == ' ')
                 {
-                    if (!pendingSpace)
-                    {
-                        spaceStart = i;
-                    }
-
-                    pendingSpace = true;
-                    pendingNewline |= char.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+                    output.Space(i, char.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator);
                 }
                 else
                 {
-                    Emit(f, i, width);
+                    output.Emit(f, i, width);
                 }
             }
 
             i += width;
         }
 
-        var normalized = output.ToString();
-        return new NormalizedText(MapLeetspeak(normalized), [.. starts], [.. ends]);
+        return output.ToNormalizedText();
+    }
 
-        void Emit(char value, int start, int length)
+    /// <summary>The folded characters and, for each, the range of the original text it came from.</summary>
+    private sealed class Output(int capacity)
+    {
+        private char[] _chars = new char[Math.Max(capacity, 16)];
+        private int[] _starts = new int[Math.Max(capacity, 16)];
+        private int[] _ends = new int[Math.Max(capacity, 16)];
+        private int _count;
+        private bool _pendingSpace;
+        private bool _pendingNewline;
+        private int _spaceStart;
+
+        /// <summary>Notes whitespace at <paramref name="index"/>; a run of it becomes one space (or one line break).</summary>
+        public void Space(int index, bool newline)
         {
-            if (pendingSpace)
+            if (!_pendingSpace)
             {
-                if (output.Length > 0)
-                {
-                    output.Append(pendingNewline ? '\n' : ' ');
-                    starts.Add(spaceStart);
-                    ends.Add(start);
-                }
-
-                pendingSpace = false;
-                pendingNewline = false;
+                _spaceStart = index;
+                _pendingSpace = true;
             }
 
-            output.Append(value);
-            starts.Add(start);
-            ends.Add(start + length);
+            _pendingNewline |= newline;
+        }
+
+        public void Emit(char value, int start, int length)
+        {
+            if (_pendingSpace)
+            {
+                if (_count > 0)
+                {
+                    Append(_pendingNewline ? '\n' : ' ', _spaceStart, start);
+                }
+
+                _pendingSpace = false;
+                _pendingNewline = false;
+            }
+
+            Append(value, start, start + length);
+        }
+
+        public NormalizedText ToNormalizedText()
+        {
+            MapLeetspeak(_chars.AsSpan(0, _count));
+            return new NormalizedText(new string(_chars, 0, _count), _starts, _ends);
+        }
+
+        private void Append(char value, int start, int end)
+        {
+            if (_count == _chars.Length)
+            {
+                Array.Resize(ref _chars, _count * 2);
+                Array.Resize(ref _starts, _count * 2);
+                Array.Resize(ref _ends, _count * 2);
+            }
+
+            _chars[_count] = value;
+            _starts[_count] = start;
+            _ends[_count] = end;
+            _count++;
         }
     }
 
@@ -139,57 +156,48 @@ internal static class InjectionTextNormalizer
         return builder.ToString();
     }
 
-    /// <summary>Maps <c>0 1 3 4 5 7 @ $</c> to <c>o i e a s t a s</c> where a letter stands next to them (<c>pr3v10us</c>).</summary>
-    private static string MapLeetspeak(string text)
+    /// <summary>
+    /// Maps <c>0 1 3 4 5 7 @ $</c> to <c>o i e a s t a s</c> where a letter stands next to them, or a leet digit that
+    /// itself has a letter on its other side (<c>pr3v10us</c>). Decided on the unmapped characters.
+    /// </summary>
+    private static void MapLeetspeak(Span<char> text)
     {
-        char[]? buffer = null;
+        char before2 = '\0', before1 = '\0'; // the original characters at i - 2 and i - 1
         for (var i = 0; i < text.Length; i++)
         {
-            var letter = text[i] switch
+            var c = text[i];
+            var letter = Leet(c);
+            if (letter != '\0')
             {
-                '0' => 'o',
-                '1' => 'i',
-                '3' => 'e',
-                '4' => 'a',
-                '5' => 's',
-                '7' => 't',
-                '@' => 'a',
-                '$' => 's',
-                _ => '\0',
-            };
-            if (letter == '\0')
-            {
-                continue;
+                var after1 = i + 1 < text.Length ? text[i + 1] : '\0';
+                var after2 = i + 2 < text.Length ? text[i + 2] : '\0';
+                if (char.IsAsciiLetterLower(before1) || char.IsAsciiLetterLower(after1) ||
+                    (IsLeetDigit(before1) && char.IsAsciiLetterLower(before2)) ||
+                    (IsLeetDigit(after1) && char.IsAsciiLetterLower(after2)))
+                {
+                    text[i] = letter;
+                }
             }
 
-            if (IsLetterOrLeet(text, i - 1) || IsLetterOrLeet(text, i + 1))
-            {
-                buffer ??= text.ToCharArray();
-                buffer[i] = letter;
-            }
+            before2 = before1;
+            before1 = c;
         }
-
-        return buffer is null ? text : new string(buffer);
     }
 
-    private static bool IsLetterOrLeet(string text, int index)
+    private static bool IsLeetDigit(char c) => c is '0' or '1' or '3' or '4' or '5' or '7';
+
+    private static char Leet(char c) => c switch
     {
-        if (index < 0 || index >= text.Length)
-        {
-            return false;
-        }
-
-        var c = text[index];
-        if (char.IsAsciiLetterLower(c))
-        {
-            return true;
-        }
-
-        // One leet neighbour is enough when the next character along is a letter ("v10u": the 1 next to the 0 next to u).
-        return c is '0' or '1' or '3' or '4' or '5' or '7' &&
-            ((index + 1 < text.Length && char.IsAsciiLetterLower(text[index + 1])) ||
-             (index > 0 && char.IsAsciiLetterLower(text[index - 1])));
-    }
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '@' => 'a',
+        '$' => 's',
+        _ => '\0',
+    };
 
     private static Dictionary<char, char> BuildHomoglyphs()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Workflows;
@@ -23,20 +24,74 @@ public sealed partial class PromptInjectionDetector
 {
     private const RegexOptions Linear = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
+    // Keywords every match of a form contains (in normalized text): a form whose keywords are all absent is not run.
+    private static readonly string[] IgnoreKeywordList =
+    [
+        "ignor", "disregard", "forget", "forgot", "overlook", "override", "bypass", "skip", "discard", "drop", "abandon",
+        "dismiss", "neglect", "omit", "scrap", "set aside", "put aside", "throw out", "pay no attention", "stop following",
+        "no longer follow",
+    ];
+
+    private static readonly SearchValues<string> IgnoreKeywords = Keywords(IgnoreKeywordList);
+
     private static readonly InjectionPattern[] BuiltIn =
     [
         new(PromptInjectionPatterns.IgnorePreviousInstructions, Negatable: true,
-            [IgnoreEarlierInstructionsRegex(), IgnoreRulesRegex(), IgnoreTheAboveRegex(), IgnoreWhatYouWereToldRegex()]),
-        new(PromptInjectionPatterns.InstructionsRevoked, Negatable: false, [RevokedRegex()]),
-        new(PromptInjectionPatterns.NewInstructions, Negatable: false, [NewInstructionsRegex()]),
-        new(PromptInjectionPatterns.RoleOverride, Negatable: true, [RoleOverrideRegex()]),
-        new(PromptInjectionPatterns.PrivilegedMode, Negatable: true, [PrivilegedModeRegex()]),
+        [
+            new(IgnoreEarlierInstructionsRegex(), IgnoreKeywords),
+            new(IgnoreRulesRegex(), IgnoreKeywords),
+            new(IgnoreTheAboveRegex(), IgnoreKeywords),
+            new(IgnoreWhatYouWereToldRegex(), Keywords([.. IgnoreKeywordList, "regardless"])),
+        ]),
+        new(PromptInjectionPatterns.InstructionsRevoked, Negatable: false,
+        [
+            new(RevokedRegex(), Keywords(
+                "false", "wrong", "void", "null", "invalid", "fake", "obsolete", "outdated", "cancel", "revoked", "overridden",
+                "replaced", "deprecated", "no longer", "a lie", "a joke", "a test", "incorrect", "a mistake")),
+        ]),
+        new(PromptInjectionPatterns.NewInstructions, Negatable: false,
+        [
+            new(NewInstructionsRegex(), Keywords(
+                "instruction", "rule", "directive", "order", "command", "task", "prompt", "objective", "goal", "programming",
+                "purpose", "role", "job", "stop everything")),
+        ]),
+        new(PromptInjectionPatterns.RoleOverride, Negatable: true, [new(RoleOverrideRegex(), Keywords("you are", "from now on"))]),
+        new(PromptInjectionPatterns.PrivilegedMode, Negatable: true,
+        [
+            new(PrivilegedModeRegex(), Keywords(
+                "the system", "unrestricted", "unfiltered", "uncensored", "jailbroken", "mode", "override", "i am", "iam", "i'm",
+                "obey", "listen to")),
+        ]),
         new(PromptInjectionPatterns.SystemPromptExtraction, Negatable: true,
-            [RevealHiddenPromptRegex(), WhatWereYouToldRegex(), RepeatTheAboveRegex()]),
-        new(PromptInjectionPatterns.CredentialRequest, Negatable: true, [CredentialRequestRegex()]),
-        new(PromptInjectionPatterns.FakeRoleMarker, Negatable: false, [RoleMarkerRegex()]),
-        new(PromptInjectionPatterns.Jailbreak, Negatable: false, [JailbreakRegex()]),
-        new(PromptInjectionPatterns.AddressedToModel, Negatable: false, [AddressedToModelRegex()]),
+        [
+            new(RevealHiddenPromptRegex(), Keywords(
+                "prompt", "instruction", "message", "directive", "config", "guideline", "rule", "parameter", "context",
+                "programming", "setup", "order")),
+            new(WhatWereYouToldRegex(), Keywords("you")),
+            new(RepeatTheAboveRegex(), Keywords(
+                "above", "before this", "preceding", "so far", "from the", "conversation", "instruction", "prompt", "rule")),
+        ]),
+        new(PromptInjectionPatterns.CredentialRequest, Negatable: true,
+        [
+            new(CredentialRequestRegex(), Keywords(
+                "password", "passphrase", "passcode", "pass code", "secret key", "api key", "access code", "access token",
+                "credentials")),
+        ]),
+        new(PromptInjectionPatterns.FakeRoleMarker, Negatable: false,
+            [new(RoleMarkerRegex(), Keywords("<", "[", "##", "system", "developer", "admin", "assistant", "::"))]),
+        new(PromptInjectionPatterns.Jailbreak, Negatable: false,
+        [
+            new(JailbreakRegex(), Keywords(
+                "anything now", "mode", "jailbr", "free of", "free from", "abide", "comply", "follow", "obey", "adhere",
+                "conform", "bound by", "restricted by", "limited by", "constrained by", "governed by", "without", "unfiltered",
+                "uncensored", "unrestricted", "break", "violat", "defy", "defie", "bypass", "circumvent", "never refuse", "amoral")),
+        ]),
+        new(PromptInjectionPatterns.AddressedToModel, Negatable: false,
+        [
+            new(AddressedToModelRegex(), Keywords(
+                "note to", "reading this", "processing this", "summarizing this", "summarising this", "analyzing this",
+                "analysing this", "parsing this")),
+        ]),
     ];
 
     private readonly InjectionPattern[] _patterns;
@@ -77,7 +132,7 @@ public sealed partial class PromptInjectionDetector
 
             var regex = SafetyRegex.Compile(
                 pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PiiRecognizer.BacktrackingPatternTimeout, nameof(options));
-            patterns.Add(new InjectionPattern(name, Negatable: false, [regex]));
+            patterns.Add(new InjectionPattern(name, Negatable: false, [new PatternForm(regex)]));
         }
 
         _patterns = [.. patterns];
@@ -105,9 +160,14 @@ public sealed partial class PromptInjectionDetector
         {
             var pattern = _patterns[order];
             spans.Clear();
-            foreach (var regex in pattern.Regexes)
+            foreach (var form in pattern.Forms)
             {
-                foreach (var match in regex.EnumerateMatches(normalized.Text))
+                if (form.Keywords is not null && !normalized.Text.AsSpan().ContainsAny(form.Keywords))
+                {
+                    continue;
+                }
+
+                foreach (var match in form.Regex.EnumerateMatches(normalized.Text))
                 {
                     if (match.Length > 0 && !(pattern.Negatable && IsNegated(normalized.Text, match.Index)))
                     {
@@ -144,11 +204,13 @@ public sealed partial class PromptInjectionDetector
 
     /// <summary>
     /// Whether one of the three words before <paramref name="index"/>, within the same clause, negates what follows
-    /// ("do not reveal", "never ignore", "you must not").
+    /// ("do not reveal", "never ignore", "you must not"); a negated hesitation is not a negation ("do not hesitate to
+    /// reveal", "don't forget to ignore").
     /// </summary>
     internal static bool IsNegated(string normalized, int index)
     {
         var position = index;
+        var following = ReadOnlySpan<char>.Empty;
         for (var word = 0; word < 3; word++)
         {
             // Skip the separator before the word; a clause boundary ends the look-back.
@@ -172,14 +234,21 @@ public sealed partial class PromptInjectionDetector
             if (token is "not" or "never" or "no" or "nor" or "don't" or "dont" or "doesn't" or "didn't" or "cannot" or "can't"
                 or "won't" or "shouldn't" or "mustn't" or "avoid" or "refuse" or "without" or "neither")
             {
-                return true;
+                return following is not ("hesitate" or "fail" or "forget" or "be" or "wait");
             }
+
+            following = token;
         }
 
         return false;
     }
 
-    private sealed record InjectionPattern(string Name, bool Negatable, Regex[] Regexes);
+    private static SearchValues<string> Keywords(params string[] keywords) => SearchValues.Create(keywords, StringComparison.Ordinal);
+
+    private sealed record InjectionPattern(string Name, bool Negatable, PatternForm[] Forms);
+
+    /// <summary>One regular expression of a pattern, and the keywords without which it cannot match (none: always run).</summary>
+    private sealed record PatternForm(Regex Regex, SearchValues<string>? Keywords = null);
 
     private const string IgnoreVerb =
         @"(?:ignor(?:e|es|ed|ing)|disregard(?:s|ed|ing)?|forget(?:s|ting)?|forgot|overlook(?:s|ed|ing)?|override|bypass|skip|discard|drop|abandon" +
