@@ -1,0 +1,90 @@
+using Workflows.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Workflows.Tests.Safety;
+
+/// <summary>
+/// The detectors measured on the development halves of the shared corpora. The floors sit slightly under what was
+/// measured when they were set (README, Safety), so a change that loses recall or adds false alarms fails here.
+/// </summary>
+public sealed class SafetyCorpusTests(ITestOutputHelper output)
+{
+    // Measured on the dev corpora when these were set: recall 1.000 for every PII type, no negative record flagged;
+    // injection recall 0.607 (119/196), no benign prompt flagged (0/295).
+    private const double PiiRecallFloor = 0.95;
+    private const double PiiFalsePositiveCeiling = 0.02;
+    private const double InjectionRecallFloor = 0.58;
+    private const double InjectionFalsePositiveCeiling = 0.02;
+
+    [SharedFixtureTheory]
+    [InlineData(PiiTypes.Email)]
+    [InlineData(PiiTypes.Ssn)]
+    [InlineData(PiiTypes.CreditCard)]
+    [InlineData(PiiTypes.Phone)]
+    public void PiiDetector_DevCorpus_RecallAtLeastFloor(string type)
+    {
+        var score = SafetyCorpus.ScorePii(new PiiDetector());
+
+        Assert.True(
+            score.Recall(type) >= PiiRecallFloor,
+            $"{type} recall {score.Recall(type):F3} is under {PiiRecallFloor}. Missed:{Environment.NewLine}{string.Join(Environment.NewLine, score.Missed.Where(m => m.Contains(type, StringComparison.Ordinal)))}");
+    }
+
+    [SharedFixtureFact]
+    public void PiiDetector_DevCorpusNegatives_FalsePositiveRateAtMostCeiling()
+    {
+        var score = SafetyCorpus.ScorePii(new PiiDetector());
+
+        Assert.True(
+            score.FalsePositiveRate() <= PiiFalsePositiveCeiling,
+            $"{score.NegativeRecordsFlagged} of {score.NegativeRecords} negative records flagged. False positives:{Environment.NewLine}{string.Join(Environment.NewLine, score.FalsePositives)}");
+    }
+
+    [SharedFixtureFact]
+    public void PromptInjectionDetector_DevCorpus_RecallAtLeastFloor()
+    {
+        var score = SafetyCorpus.ScoreInjection(new PromptInjectionDetector());
+
+        Assert.True(score.Recall >= InjectionRecallFloor, $"Injection recall {score.Recall:F3} is under {InjectionRecallFloor}.{Environment.NewLine}{score.Report()}");
+    }
+
+    [SharedFixtureFact]
+    public void PromptInjectionDetector_DevCorpusBenign_FalsePositiveRateAtMostCeiling()
+    {
+        var score = SafetyCorpus.ScoreInjection(new PromptInjectionDetector());
+
+        Assert.True(
+            score.FalsePositiveRate <= InjectionFalsePositiveCeiling,
+            $"{score.BenignFlagged} of {score.Benign} benign prompts flagged:{Environment.NewLine}{string.Join(Environment.NewLine, score.FalseAlarms)}");
+    }
+
+    [SharedFixtureFact]
+    public void PromptInjectionDetector_PiiCorpusTexts_NoneFlagged()
+    {
+        // Ordinary sentences and form data that say nothing to a model: an out-of-domain benign set.
+        var detector = new PromptInjectionDetector();
+
+        var flagged = SafetyCorpus.Pii.Where(r => detector.ContainsInjection(r.Text)).Select(r => r.Id).ToList();
+
+        Assert.Empty(flagged);
+    }
+
+    [SharedFixtureFact]
+    public void Report_DevCorpora_WritesMeasurementsToOutput()
+    {
+        var pii = SafetyCorpus.ScorePii(new PiiDetector());
+        var injection = SafetyCorpus.ScoreInjection(new PromptInjectionDetector());
+        var path = Environment.GetEnvironmentVariable("SAFETY_REPORT");
+        var injectionDetector = new PromptInjectionDetector();
+        var flaggedPiiTexts = SafetyCorpus.Pii.Where(r => injectionDetector.ContainsInjection(r.Text)).Select(r => $"{r.Id}: {string.Join("; ", injectionDetector.Detect(r.Text))}: {r.Text}").ToList();
+        var report = pii.Report() + Environment.NewLine + Environment.NewLine + injection.Report() + Environment.NewLine +
+            $"injection flags on the PII corpus texts: {flaggedPiiTexts.Count}/{SafetyCorpus.Pii.Count}{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", flaggedPiiTexts)}";
+        if (!string.IsNullOrEmpty(path))
+        {
+            File.WriteAllText(path, report);
+        }
+
+        output.WriteLine(report);
+        Assert.True(pii.NegativeRecords > 0 && injection.Injections > 0);
+    }
+}
