@@ -74,7 +74,7 @@ internal sealed class ProviderErrorsChatClient(IChatClient innerClient, OpenAIPr
         IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var call = new ProviderCall();
+        var call = new ProviderCall { Streaming = true };
         ProviderCall.Current = call; // flows into the first MoveNextAsync below, which sends the request
         string model;
         IAsyncEnumerator<ChatResponseUpdate> updates;

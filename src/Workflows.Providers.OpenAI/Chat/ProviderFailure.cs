@@ -43,7 +43,7 @@ internal static class ProviderFailure
                 return Timeout(exception, call, runtime, model);
 
             case ClientResultException or HttpRequestException or IOException:
-                var streaming = call.LastStatus is >= 200 and < 300;
+                var streaming = call.Streaming && call.LastStatus is >= 200 and < 300;
                 var what = streaming
                     ? $"lost the connection to {state.Endpoint} while the reply for model '{model}' was arriving"
                     : $"could not reach {state.Endpoint} for model '{model}' after {attempts}";

@@ -28,6 +28,9 @@ internal sealed class ProviderCall
         set => CurrentCall.Value = value;
     }
 
+    /// <summary>Gets or sets a value indicating whether the call streams its reply.</summary>
+    public bool Streaming { get; init; }
+
     /// <summary>Gets the number of HTTP attempts made so far.</summary>
     public int Attempts => Volatile.Read(ref _attempts);
 
