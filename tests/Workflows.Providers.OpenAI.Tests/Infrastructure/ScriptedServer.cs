@@ -98,6 +98,23 @@ public sealed class ScriptedServer : IAsyncDisposable
         await context.Response.WriteAsync("data: [DONE]\n\n", Encoding.UTF8);
     });
 
+    /// <summary>A server-sent-events reply written as recorded: each string (<c>"data: {...}\n\n"</c>) as it is, flushed.</summary>
+    public ScriptedServer EnqueueRawStream(IEnumerable<string> events, params (string Name, string Value)[] headers) => Enqueue(async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        foreach (var (name, value) in headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        foreach (var item in events)
+        {
+            await context.Response.WriteAsync(item, Encoding.UTF8);
+            await context.Response.Body.FlushAsync();
+        }
+    });
+
     /// <summary>Headers and the first bytes of a JSON body (Content-Length says more), then the connection is reset.</summary>
     public ScriptedServer EnqueueResetMidBody() => Enqueue(static async context =>
     {
