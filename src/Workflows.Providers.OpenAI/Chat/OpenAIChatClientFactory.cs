@@ -34,6 +34,16 @@ internal static class OpenAIChatClientFactory
     }
 
     /// <summary>Builds a provider's client from settings at hand.</summary>
+    /// <param name="providerName">The provider's name (in messages, logs and configuration keys).</param>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="httpClient">
+    /// The provider's named client from <c>AddOpenAIHttpClient</c> (<c>Workflows.OpenAI.&lt;name&gt;</c>): its handlers do the
+    /// retries, count the attempts, buffer bodies within the attempt timeout and make unknown finish reasons readable. A
+    /// plain <see cref="HttpClient"/> works but has none of that.
+    /// </param>
+    /// <param name="logger">The logger (category <see cref="LoggerCategory"/>).</param>
+    /// <param name="timeProvider">The clock of latencies.</param>
+    /// <returns>The client.</returns>
     public static IChatClient Create(string providerName, OpenAIProviderOptions options, HttpClient httpClient, ILogger logger, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -162,8 +162,14 @@ internal sealed class ProviderErrorsChatClient(IChatClient innerClient, OpenAIPr
         : runtime.State.Options.DefaultModel is { Length: > 0 } model ? model
         : "(none)";
 
-    private ProviderException Fail(Exception exception, ProviderCall call, string model, long started)
+    private Exception Fail(Exception exception, ProviderCall call, string model, long started)
     {
+        if (exception is FrameworkException and not ProviderException || !runtime.IsStateCreated)
+        {
+            // A configuration error (options validation, no API key, unknown API version): it already says what to fix.
+            return exception;
+        }
+
         var error = ProviderFailure.Translate(exception, call, runtime, model);
         if (Logger.IsEnabled(LogLevel.Warning))
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
@@ -95,6 +97,64 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
         for (var inner = error.InnerException; inner is not null; inner = inner.InnerException)
         {
             Assert.DoesNotContain(ProviderHarness.TestApiKey, inner.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(ProviderHarness.TestApiKey, harness.AllLogData(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SpansOfAFailedCall_ServerEchoesTheKey_KeyIsInNoStatusTagOrEvent()
+    {
+        var echo = $$$"""{"error":{"message":"Incorrect API key provided: {{{ProviderHarness.TestApiKey}}}.","code":"invalid_api_key"}}""";
+        _server.Fallback = context => ScriptedServer.Respond(context, 401, echo, ("x-request-id", "req-" + ProviderHarness.TestApiKey));
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = static _ => true,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (activities) { activities.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GenAiWorkflows:DefaultProvider"] = "openai",
+            ["GenAiWorkflows:DefaultModel"] = "gpt-4o-mini",
+        }).Build();
+        await using var harness = ProviderHarness.Create(
+            o =>
+            {
+                o.Endpoint = _server.V1;
+                o.DefaultModel = "gpt-4o-mini";
+            },
+            configuration: configuration);
+
+        // The engine's spans (invoke_workflow, step, chat) ...
+        var engine = harness.Services.GetRequiredService<IWorkflowEngine>();
+        var result = await engine.ExecuteAsync(new WorkflowBuilder("leaky").AddLlmStep("ask", "Hi").Build(), new Dictionary<string, object?>());
+
+        // ... and MEAI's own chat span over the provider's IChatClient.
+        using var traced = harness.ChatClient.AsBuilder().UseOpenTelemetry(sourceName: "Workflows.Tests.Meai", configure: static c => c.EnableSensitiveData = true).Build();
+        var error = await Assert.ThrowsAsync<ProviderAuthException>(() => traced.GetResponseAsync("Hi"));
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("***", result.Error!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderHarness.TestApiKey, result.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderHarness.TestApiKey, error.ToString(), StringComparison.Ordinal);
+        List<Activity> stopped;
+        lock (activities)
+        {
+            stopped = [.. activities];
+        }
+
+        Assert.Contains(stopped, static a => a.Source.Name == "GenAiWorkflows" && a.Status == ActivityStatusCode.Error);
+        Assert.Contains(stopped, static a => a.Source.Name == "Workflows.Tests.Meai" && a.Status == ActivityStatusCode.Error);
+        foreach (var activity in stopped)
+        {
+            var text = string.Join(" ",
+                [activity.DisplayName, activity.StatusDescription ?? string.Empty,
+                 .. activity.TagObjects.Select(static t => $"{t.Key}={t.Value}"),
+                 .. activity.Events.SelectMany(static e => e.Tags.Select(t => $"{e.Name}:{t.Key}={t.Value}"))]);
+            Assert.DoesNotContain(ProviderHarness.TestApiKey, text, StringComparison.Ordinal);
         }
 
         Assert.DoesNotContain(ProviderHarness.TestApiKey, harness.AllLogData(), StringComparison.Ordinal);
