@@ -64,9 +64,6 @@ internal sealed class ProviderCall
     /// <summary>Gets the finish reason the server sent when it was replaced (<see langword="null"/> when it sent none).</summary>
     public string? OriginalFinishReason { get; private set; }
 
-    /// <summary>Gets the <c>x-ratelimit-*</c> header names logged with each call.</summary>
-    public static IReadOnlyList<string> RateLimitHeaderNamesLogged => RateLimitHeaderNames;
-
     public static ProviderCall? Of(HttpRequestMessage? request) =>
         request is not null && request.Options.TryGetValue(OptionsKey, out var call) ? call : null;
 

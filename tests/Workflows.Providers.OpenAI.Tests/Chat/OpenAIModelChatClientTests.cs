@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -317,6 +318,44 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
         Assert.True(body["stream_options"]!["include_usage"]!.GetValue<bool>());
         var completed = Assert.Single(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3001);
         Assert.Contains("tokens 26 in / 10 out", completed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_SlowStream_IsNotBufferedNorCutByTheAttemptTimeout()
+    {
+        var firstUpdateSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.EnqueueStream([ScriptedServer.Chunk("warm", role: true), ScriptedServer.Chunk(finishReason: "stop")]);
+        _server.Enqueue(async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync($"data: {ScriptedServer.Chunk("first", role: true)}\n\n");
+            await context.Response.Body.FlushAsync();
+
+            // The rest comes only once the client has read the first update: a buffering client would wait forever.
+            await firstUpdateSeen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.Delay(2500); // longer than the attempt timeout
+            await context.Response.WriteAsync($"data: {ScriptedServer.Chunk(" second")}\n\ndata: {ScriptedServer.Chunk(finishReason: "stop")}\n\n");
+            await context.Response.WriteAsync($"data: {ScriptedServer.UsageChunk()}\n\ndata: [DONE]\n\n");
+        });
+        await using var harness = Create(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.RequestTimeout = TimeSpan.FromSeconds(20);
+        });
+        await foreach (var _ in harness.ChatClient.GetStreamingResponseAsync("warm up")) // the first call's JIT is not what this test measures
+        {
+        }
+
+        var texts = new List<string>();
+        await foreach (var update in harness.ChatClient.GetStreamingResponseAsync("Hi").WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token))
+        {
+            texts.Add(update.Text);
+            firstUpdateSeen.TrySetResult();
+        }
+
+        Assert.Equal("first second", string.Concat(texts));
+        Assert.Equal(2, _server.RequestCount);
     }
 
     [Fact]

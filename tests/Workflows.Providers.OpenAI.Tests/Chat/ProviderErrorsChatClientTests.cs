@@ -318,7 +318,7 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
         _server.EnqueueStallAfterHeaders().EnqueueCompletion("after the stall");
         await using var harness = Create(o =>
         {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(400);
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.RequestTimeout = TimeSpan.FromSeconds(20);
         });
 
