@@ -81,7 +81,7 @@ internal sealed class OpenAIModelChatClient(OpenAIProviderRuntime runtime) : ICh
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? runtime.State.Metadata
+            : serviceType == typeof(ChatClientMetadata) ? runtime.TryGetMetadata()
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

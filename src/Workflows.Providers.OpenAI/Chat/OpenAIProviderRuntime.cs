@@ -38,6 +38,23 @@ internal sealed class OpenAIProviderRuntime
     public OpenAIProviderState State => _state.Value;
 
     public bool IsStateCreated => _state.IsValueCreated;
+
+    /// <summary>
+    /// Gets the metadata, or <see langword="null"/> while the settings cannot be read (invalid options): asking for it,
+    /// as MEAI stages such as <c>UseOpenTelemetry()</c> do when they are built, must not fail before the host has started
+    /// and reported the options' validation errors.
+    /// </summary>
+    public ChatClientMetadata? TryGetMetadata()
+    {
+        try
+        {
+            return State.Metadata;
+        }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or ConfigurationException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>The settings of one provider and the SDK client built from them.</summary>

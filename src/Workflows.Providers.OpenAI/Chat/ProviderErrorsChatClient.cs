@@ -148,7 +148,7 @@ internal sealed class ProviderErrorsChatClient(IChatClient innerClient, OpenAIPr
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is null && serviceType == typeof(ChatClientMetadata)
-            ? runtime.State.Metadata
+            ? runtime.TryGetMetadata()
             : base.GetService(serviceType, serviceKey);
     }
 

@@ -23,6 +23,8 @@ public sealed class OpenAIChatClientFactoryTests : IAsyncLifetime
 
         var client = OpenAIChatClientFactory.Create(provider, OpenAIProviderOptions.DefaultName); // no ApiKey: must not throw yet
         var lifecycle = client.GetService<IProviderLifecycle>()!;
+        Assert.Null(client.GetService<ChatClientMetadata>()); // what UseOpenTelemetry() asks when it is built: no throw either
+        using var traced = client.AsBuilder().UseOpenTelemetry().Build();
 
         // The options are validated when first read, with the validator's message naming the key and the variables.
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => lifecycle.InitializeAsync());
