@@ -53,7 +53,7 @@ public sealed class OpenAIProviderOptions
     /// <value>The default value is <see langword="null"/> (not sent).</value>
     public string? Project { get; set; }
 
-    /// <summary>Gets or sets the model used for requests that name no model (an empty <see cref="LlmRequest.Model"/>).</summary>
+    /// <summary>Gets or sets the model used for requests that name no model (an empty <c>ChatOptions.ModelId</c> or <see cref="LlmRequest.Model"/>).</summary>
     /// <value>The default value is <see langword="null"/> (such requests fail with a message saying what to set).</value>
     public string? DefaultModel { get; set; }
 
@@ -80,7 +80,10 @@ public sealed class OpenAIProviderOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long one HTTP attempt may take until the response headers arrive; a timed-out attempt is retried.</summary>
+    /// <summary>
+    /// Gets or sets how long one HTTP attempt may take: until the whole body has arrived, or for a streaming reply until the
+    /// response headers arrive. A timed-out attempt is retried.
+    /// </summary>
     /// <value>The default value is one minute.</value>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

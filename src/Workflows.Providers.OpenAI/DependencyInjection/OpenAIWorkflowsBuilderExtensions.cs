@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Workflows;
 using Workflows.Providers.OpenAI;
@@ -30,13 +28,7 @@ public static class OpenAIWorkflowsBuilderExtensions
         builder.AddProvider(name, provider =>
         {
             // Settings and HttpClient are read on first use (InitializeAsync at host start), after the options' validation on start.
-            var logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Workflows.Providers.OpenAI") ?? NullLogger.Instance;
-            return new OpenAILlmProvider(
-                name,
-                () => provider.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>().Get(name),
-                () => provider.GetRequiredService<IHttpClientFactory>().CreateClient(OpenAIHttpClientBuilderExtensions.ClientName(name)),
-                logger,
-                provider.GetService<TimeProvider>());
+            return new OpenAILlmProvider(name, OpenAIChatClientFactory.Create(provider, name), provider.GetService<TimeProvider>());
         });
 
         var services = builder.Services;

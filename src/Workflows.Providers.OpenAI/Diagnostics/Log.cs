@@ -45,4 +45,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3007, EventName = "AdditionalPropertyIgnored", Level = LogLevel.Debug,
         Message = "Provider {ProviderName} does not send the request setting {PropertyName}; it supports {SupportedProperties}.")]
     public static partial void AdditionalPropertyIgnored(this ILogger logger, string providerName, string propertyName, string supportedProperties);
+
+    [LoggerMessage(EventId = 3008, EventName = "SamplingParametersDropped", Level = LogLevel.Debug,
+        Message = "Provider {ProviderName} does not send {DroppedParameters} to {Model}: reasoning models reject them.")]
+    public static partial void SamplingParametersDropped(this ILogger logger, string providerName, string model, string droppedParameters);
 }

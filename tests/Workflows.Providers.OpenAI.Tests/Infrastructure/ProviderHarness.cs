@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,9 @@ public sealed class ProviderHarness : IAsyncDisposable
     public ServiceProvider Services { get; }
 
     public LlmProvider Provider { get; }
+
+    /// <summary>Gets the provider's <see cref="IChatClient"/>, built by OpenAIChatClientFactory on the registered named HttpClient.</summary>
+    public IChatClient ChatClient => ((OpenAILlmProvider)Provider).ChatClient;
 
     public FakeLogCollector Logs { get; }
 
@@ -58,7 +62,13 @@ public sealed class ProviderHarness : IAsyncDisposable
         return new ProviderHarness(collection.BuildServiceProvider(), name);
     }
 
-    public string AllLogText() => string.Join("\n", Logs.GetSnapshot().Select(static r => $"{r.Level} {r.Id} {r.Message} {r.Exception}"));
+    public string AllLogText() => string.Join("\n", Logs.GetSnapshot().Select(static r => $"{r.Level} {r.Id} {r.Category} {r.Message} {r.Exception}"));
+
+    /// <summary>Every log record's message, structured state values, scopes and exception (with inner exceptions), as one text.</summary>
+    public string AllLogData() => string.Join("\n", Logs.GetSnapshot().Select(static r =>
+        $"{r.Level} {r.Id} {r.Category} {r.Message} {r.Exception} " +
+        string.Join(" ", (r.StructuredState ?? []).Select(static p => $"{p.Key}={p.Value}")) + " " +
+        string.Join(" ", r.Scopes.Select(static s => s?.ToString()))));
 
     public ValueTask DisposeAsync() => Services.DisposeAsync();
 }

@@ -79,12 +79,104 @@ public sealed class ScriptedServer : IAsyncDisposable
         }
     });
 
+    /// <summary>A server-sent-events reply: each chunk is written and flushed as one <c>data:</c> event, then <c>data: [DONE]</c>.</summary>
+    public ScriptedServer EnqueueStream(IEnumerable<string> chunks, params (string Name, string Value)[] headers) => Enqueue(async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        foreach (var (name, value) in headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        foreach (var chunk in chunks)
+        {
+            await context.Response.WriteAsync($"data: {chunk}\n\n", Encoding.UTF8);
+            await context.Response.Body.FlushAsync();
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n", Encoding.UTF8);
+    });
+
+    /// <summary>A server-sent-events reply written as recorded: each string (<c>"data: {...}\n\n"</c>) as it is, flushed.</summary>
+    public ScriptedServer EnqueueRawStream(IEnumerable<string> events, params (string Name, string Value)[] headers) => Enqueue(async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        foreach (var (name, value) in headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        foreach (var item in events)
+        {
+            await context.Response.WriteAsync(item, Encoding.UTF8);
+            await context.Response.Body.FlushAsync();
+        }
+    });
+
+    /// <summary>Headers and the first bytes of a JSON body (Content-Length says more), then the connection is reset.</summary>
+    public ScriptedServer EnqueueResetMidBody() => Enqueue(static async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = 4096;
+        await context.Response.WriteAsync("""{"id":"chatcmpl-cut","object":"chat.completion","choices":[{"index":0,""", Encoding.UTF8);
+        await context.Response.Body.FlushAsync();
+        await Task.Delay(50);
+        context.Abort();
+    });
+
+    /// <summary>Headers and the first bytes of a JSON body, then nothing (until the client gives up and aborts).</summary>
+    public ScriptedServer EnqueueStallAfterHeaders() => Enqueue(static async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = 4096;
+        await context.Response.WriteAsync("""{"id":"chatcmpl-stall","object":"chat.completion",""", Encoding.UTF8);
+        await context.Response.Body.FlushAsync();
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client's attempt timeout ended the request: what this step waits for.
+        }
+    });
+
     public static string Completion(string content, string model = "gpt-4o-mini-2024-07-18", string finishReason = "stop") =>
         $$$"""
         {"id":"chatcmpl-test","object":"chat.completion","created":1770950813,"model":"{{{model}}}",
          "choices":[{"index":0,"message":{"role":"assistant","content":{{{System.Text.Json.JsonSerializer.Serialize(content)}}},"refusal":null},"finish_reason":"{{{finishReason}}}"}],
          "usage":{"prompt_tokens":11,"completion_tokens":9,"total_tokens":20,"prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":3} } }
         """;
+
+    /// <summary>One streamed chunk (<c>chat.completion.chunk</c>) with a content delta, a refusal delta or a finish reason.</summary>
+    public static string Chunk(string? content = null, string? finishReason = null, string? refusal = null, string model = "gpt-4o-2024-08-06", bool role = false) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = "chatcmpl-stream",
+            ["object"] = "chat.completion.chunk",
+            ["created"] = 1770950834,
+            ["model"] = model,
+            ["choices"] = new object[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["index"] = 0,
+                    ["delta"] = new Dictionary<string, object?>(
+                        (role ? [new("role", "assistant")] : Array.Empty<KeyValuePair<string, object?>>())
+                        .Concat(content is null ? [] : [new("content", content)])
+                        .Concat(refusal is null ? [] : [new KeyValuePair<string, object?>("refusal", refusal)])),
+                    ["finish_reason"] = finishReason,
+                },
+            },
+        });
+
+    /// <summary>The last streamed chunk when usage was requested: no choices, the usage.</summary>
+    public static string UsageChunk(int prompt = 26, int completion = 10) =>
+        $$$"""{"id":"chatcmpl-stream","object":"chat.completion.chunk","created":1770950834,"model":"gpt-4o-2024-08-06","choices":[],"usage":{"prompt_tokens":{{{prompt}}},"completion_tokens":{{{completion}}},"total_tokens":{{{prompt + completion}}} } }""";
 
     public static async Task Respond(HttpContext context, int status, string body, params (string Name, string Value)[] headers)
     {

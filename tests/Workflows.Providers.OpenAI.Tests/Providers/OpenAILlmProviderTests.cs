@@ -38,34 +38,66 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
         var request = new LlmRequest([LlmMessage.System("Be brief."), LlmMessage.User("Hi"), LlmMessage.Assistant("Hello"), LlmMessage.User("Again")])
         {
-            Model = "o3-mini",
+            Model = "gpt-4o-mini",
             Temperature = 0.25,
             MaxTokens = 2148,
             AdditionalProperties = new Dictionary<string, string>
             {
-                ["reasoning_effort"] = "low",
                 ["service_tier"] = "default",
                 ["response_format"] = "json_object",
                 ["seed"] = "42",
                 ["top_p"] = "0.5",
+                ["frequency_penalty"] = "0.1",
+                ["presence_penalty"] = "-0.2",
+                ["stop"] = "END",
+                ["user"] = "user-7",
             },
         };
 
         await harness.Provider.CompleteAsync(request);
 
         var body = JsonNode.Parse(Assert.Single(_server.Requests).Body)!.AsObject();
-        Assert.Equal("o3-mini", body["model"]!.GetValue<string>());
+        Assert.Equal("gpt-4o-mini", body["model"]!.GetValue<string>());
         Assert.Equal(0.25, body["temperature"]!.GetValue<double>(), 5);
         Assert.Equal(2148, body["max_completion_tokens"]!.GetValue<int>());
         Assert.False(body.ContainsKey("max_tokens"));
-        Assert.Equal("low", body["reasoning_effort"]!.GetValue<string>());
         Assert.Equal("default", body["service_tier"]!.GetValue<string>());
         Assert.Equal("json_object", body["response_format"]!["type"]!.GetValue<string>());
         Assert.Equal(42, body["seed"]!.GetValue<long>());
         Assert.Equal(0.5, body["top_p"]!.GetValue<double>(), 5);
+        Assert.Equal(0.1, body["frequency_penalty"]!.GetValue<double>(), 5);
+        Assert.Equal(-0.2, body["presence_penalty"]!.GetValue<double>(), 5);
+        Assert.Equal(["END"], body["stop"]!.AsArray().Select(static s => s!.GetValue<string>()));
+        Assert.Equal("user-7", body["user"]!.GetValue<string>());
         Assert.Equal(
             ["system:Be brief.", "user:Hi", "assistant:Hello", "user:Again"],
             body["messages"]!.AsArray().Select(static m => $"{m!["role"]}:{m["content"]}"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ReasoningModel_SendsMaxCompletionTokensAndReasoningEffortButNoSamplingParameters()
+    {
+        // Changed with the IChatClient provider: reasoning models (o1, o3, o4, gpt-5) reject temperature, top_p and the
+        // penalties, so they are no longer sent to them (logged at Debug instead).
+        _server.EnqueueCompletion();
+        await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
+        var request = new LlmRequest("Hi")
+        {
+            Model = "o3-mini",
+            Temperature = 0.25,
+            MaxTokens = 2148,
+            AdditionalProperties = new Dictionary<string, string> { ["reasoning_effort"] = "low", ["top_p"] = "0.5" },
+        };
+
+        await harness.Provider.CompleteAsync(request);
+
+        var body = JsonNode.Parse(Assert.Single(_server.Requests).Body)!.AsObject();
+        Assert.Equal(["max_completion_tokens", "messages", "model", "reasoning_effort"], body.Select(static p => p.Key).Order());
+        Assert.Equal(2148, body["max_completion_tokens"]!.GetValue<int>());
+        Assert.Equal("low", body["reasoning_effort"]!.GetValue<string>());
+        var dropped = Assert.Single(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3008);
+        Assert.Equal(LogLevel.Debug, dropped.Level);
+        Assert.Contains("temperature, top_p", dropped.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -249,9 +281,11 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
 
-        Assert.DoesNotContain(ProviderHarness.TestApiKey, error.Message, StringComparison.Ordinal);
+        // Changed with the IChatClient provider: no SDK exception quoting the raw body is attached any more, so the key is
+        // in no part of the exception (inner exceptions included) and in no log record, not even inside a logged exception.
+        Assert.DoesNotContain(ProviderHarness.TestApiKey, error.ToString(), StringComparison.Ordinal);
         Assert.Contains("Incorrect API key provided: ***.", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(ProviderHarness.TestApiKey, harness.AllLogText().Replace(error.InnerException!.ToString(), string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderHarness.TestApiKey, harness.AllLogText(), StringComparison.Ordinal);
         Assert.Contains(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3002);
     }
 

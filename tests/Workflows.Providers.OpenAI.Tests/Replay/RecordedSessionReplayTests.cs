@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 
 namespace Workflows.Providers.OpenAI.Tests;
 
 /// <summary>
 /// Replays the real OpenAI sessions recorded by openai-dotnet (shared/fixtures/openai-recordings): each recorded reply is
 /// served for the recorded request, the provider's request body must equal the recorded one, and the reply must be read
-/// exactly. The provider has no streaming path, so streaming recordings are not replayed.
+/// exactly, both through the <see cref="LlmProvider"/> adapter and through the provider's <see cref="IChatClient"/>
+/// (which also replays the streaming recording).
 /// </summary>
 public sealed class RecordedSessionReplayTests : IAsyncLifetime
 {
@@ -36,13 +38,106 @@ public sealed class RecordedSessionReplayTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [SharedFixtureFact]
-    public void Recordings_OnlyStreamingOnesAreLeftOut_BecauseTheProviderDoesNotStream()
+    public void Recordings_EightSessionsOneOfThemStreaming_AreAllReplayed()
     {
         var all = AllRecordings();
 
         Assert.Equal(9 - 1, all.Count); // the folder also holds SOURCE.txt
         Assert.Equal(["StreamingStructuredRefusalWorks.json"], all.Where(IsStreaming));
         Assert.Contains("AuthFailure.json", all);
+    }
+
+    [SharedFixtureTheory]
+    [MemberData(nameof(NonStreamingRecordings))]
+    public async Task GetResponseAsync_RecordedSession_SendsTheRecordedBodyAndReadsTheReplyExactly(string recordingName)
+    {
+        var entries = Load(recordingName);
+        foreach (var entry in entries)
+        {
+            _server.EnqueueJson(entry.StatusCode, entry.ResponseBody.ToJsonString(), entry.ServedHeaders);
+        }
+
+        await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var (messages, options) = ToChatRequest(entry.RequestBody);
+
+            if (entry.StatusCode == 401)
+            {
+                var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.ChatClient.GetResponseAsync(messages, options));
+                var recorded = entry.ResponseBody["error"]!;
+                Assert.Contains(recorded["message"]!.GetValue<string>(), error.Message, StringComparison.Ordinal);
+                Assert.Equal(recorded["code"]!.GetValue<string>(), error.ErrorCode);
+                Assert.Equal("Sanitized", error.RequestId);
+                Assert.Equal(1, error.Attempts);
+            }
+            else
+            {
+                var response = await harness.ChatClient.GetResponseAsync(messages, options);
+                var body = entry.ResponseBody;
+                var choice = body["choices"]![0]!;
+                var usage = body["usage"]!;
+                Assert.Equal(choice["message"]!["content"]!.GetValue<string>(), response.Text);
+                Assert.Equal(choice["finish_reason"]!.GetValue<string>(), response.FinishReason?.Value);
+                Assert.Equal(body["model"]!.GetValue<string>(), response.ModelId);
+                Assert.Equal(body["id"]!.GetValue<string>(), response.ResponseId);
+                Assert.Equal(usage["prompt_tokens"]!.GetValue<long>(), response.Usage!.InputTokenCount);
+                Assert.Equal(usage["completion_tokens"]!.GetValue<long>(), response.Usage.OutputTokenCount);
+                Assert.Equal(usage["total_tokens"]!.GetValue<long>(), response.Usage.TotalTokenCount);
+                Assert.Equal(usage["prompt_tokens_details"]!["cached_tokens"]!.GetValue<long>(), response.Usage.CachedInputTokenCount);
+                Assert.Equal(usage["completion_tokens_details"]!["reasoning_tokens"]!.GetValue<long>(), response.Usage.ReasoningTokenCount);
+            }
+
+            var sent = JsonNode.Parse(_server.Requests[i].Body)!.AsObject();
+            AssertSameBody(entry.RequestBody, sent, recordingName);
+            Schema.Value.AssertValid(sent);
+        }
+
+        Assert.Equal(entries.Count, _server.RequestCount);
+    }
+
+    [SharedFixtureFact]
+    public async Task GetStreamingResponseAsync_StreamingStructuredRefusalWorks_SendsTheRecordedBodyAndReadsEveryChunk()
+    {
+        const string Name = "StreamingStructuredRefusalWorks.json";
+        var entry = Assert.Single(Load(Name));
+        var events = entry.ResponseBody.AsArray().Select(static e => e!.GetValue<string>()).ToList();
+        _server.EnqueueRawStream(events, entry.ServedHeaders);
+        await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
+        var (messages, options) = ToChatRequest(entry.RequestBody);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in harness.ChatClient.GetStreamingResponseAsync(messages, options))
+        {
+            updates.Add(update);
+        }
+
+        var sent = JsonNode.Parse(Assert.Single(_server.Requests).Body)!.AsObject();
+        AssertSameBody(entry.RequestBody, sent, Name);
+        Schema.Value.AssertValid(sent);
+
+        // What the recording holds: the model declined in plain content ("refusal": null in every delta), so the reply is
+        // that text, and no ErrorContent "Refusal" is invented. A refusal sent in the refusal field comes out as
+        // ErrorContent "Refusal" (OpenAIModelChatClientTests.GetStreamingResponseAsync_Refusal_ComesOutAsErrorContentRefusal).
+        var chunks = events.Where(static e => !e.StartsWith("data: [DONE]", StringComparison.Ordinal))
+            .Select(static e => JsonNode.Parse(e["data: ".Length..])!).ToList();
+        var expectedText = string.Concat(chunks.SelectMany(static c => c["choices"]!.AsArray())
+            .Select(static c => c!["delta"]?["content"]?.GetValue<string>()));
+        var refusals = chunks.SelectMany(static c => c["choices"]!.AsArray()).Select(static c => c!["delta"]?["refusal"]).Where(static r => r is not null).ToList();
+        var response = updates.ToChatResponse();
+        Assert.Equal("I'm sorry, I can't assist with that request.", expectedText);
+        Assert.Equal(expectedText, response.Text);
+        Assert.Empty(refusals);
+        Assert.DoesNotContain(updates.SelectMany(static u => u.Contents), static c => c is ErrorContent);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal("gpt-4o-2024-08-06", response.ModelId);
+        Assert.Equal("chatcmpl-D8dV4fIhj9EeF5vu9iDuZYuG5qp3o", response.ResponseId);
+        var usage = chunks.Last(static c => c["usage"] is JsonObject)["usage"]!;
+        Assert.Single(updates.SelectMany(static u => u.Contents).OfType<UsageContent>());
+        Assert.Equal(usage["prompt_tokens"]!.GetValue<long>(), response.Usage!.InputTokenCount);
+        Assert.Equal(usage["completion_tokens"]!.GetValue<long>(), response.Usage.OutputTokenCount);
+        Assert.Equal(usage["total_tokens"]!.GetValue<long>(), response.Usage.TotalTokenCount);
     }
 
     [SharedFixtureTheory]
@@ -158,6 +253,33 @@ public sealed class RecordedSessionReplayTests : IAsyncLifetime
             MaxTokens = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>(),
             AdditionalProperties = additional,
         };
+    }
+
+    private static (List<Microsoft.Extensions.AI.ChatMessage> Messages, ChatOptions Options) ToChatRequest(JsonObject body)
+    {
+        var messages = body["messages"]!.AsArray().Select(static m => new Microsoft.Extensions.AI.ChatMessage(
+            new ChatRole(m!["role"]!.GetValue<string>()), m["content"]!.GetValue<string>())).ToList();
+        var options = new ChatOptions
+        {
+            ModelId = body["model"]!.GetValue<string>(),
+            Temperature = body["temperature"] is { } temperature ? (float)temperature.GetValue<double>() : null,
+            MaxOutputTokens = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>(),
+            ResponseFormat = body["response_format"]?["type"]?.GetValue<string>() switch
+            {
+                "json_object" => ChatResponseFormat.Json,
+                "text" => ChatResponseFormat.Text,
+                _ => null,
+            },
+        };
+        foreach (var key in new[] { "reasoning_effort", "service_tier" })
+        {
+            if (body[key] is { } value)
+            {
+                (options.AdditionalProperties ??= [])[key] = value.GetValue<string>();
+            }
+        }
+
+        return (messages, options);
     }
 
     private static List<string> AllRecordings() =>
