@@ -66,7 +66,5 @@ public class ProviderException : FrameworkException
     /// Gets the number of HTTP attempts the provider actually made before it gave up (0 when the request was rejected
     /// before anything was sent), or <see langword="null"/> when the provider does not count them.
     /// </summary>
-#pragma warning disable RS0016 // Listed by the owner of Workflows.Core's PublicAPI.Unshipped.txt when this branch is merged.
     public int? Attempts { get; init; }
-#pragma warning restore RS0016
 }

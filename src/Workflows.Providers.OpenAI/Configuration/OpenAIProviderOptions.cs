@@ -53,8 +53,12 @@ public sealed class OpenAIProviderOptions
     /// <value>The default value is <see langword="null"/> (not sent).</value>
     public string? Project { get; set; }
 
-    /// <summary>Gets or sets the model used for requests that name no model (an empty <c>ChatOptions.ModelId</c> or <see cref="LlmRequest.Model"/>).</summary>
-    /// <value>The default value is <see langword="null"/> (such requests fail with a message saying what to set).</value>
+    /// <summary>
+    /// Gets or sets the provider's default model: workflow steps that name no model use it (before
+    /// <c>GenAiWorkflows:DefaultModel</c>), and it is the client's <c>ChatClientMetadata.DefaultModelId</c>, used for direct
+    /// calls whose <c>ChatOptions.ModelId</c> is empty.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (steps then use <c>GenAiWorkflows:DefaultModel</c>; direct calls without a model fail with a message saying what to set).</value>
     public string? DefaultModel { get; set; }
 
     /// <summary>

@@ -25,11 +25,8 @@ public static class OpenAIWorkflowsBuilderExtensions
         this IWorkflowsBuilder builder, string name = OpenAIProviderOptions.DefaultName, Action<OpenAIProviderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddProvider(name, provider =>
-        {
-            // Settings and HttpClient are read on first use (InitializeAsync at host start), after the options' validation on start.
-            return new OpenAILlmProvider(name, OpenAIChatClientFactory.Create(provider, name), provider.GetService<TimeProvider>());
-        });
+        // Settings and HttpClient are read on first use (InitializeAsync at host start), after the options' validation on start.
+        builder.AddProvider(name, provider => OpenAIChatClientFactory.Create(provider, name));
 
         var services = builder.Services;
         services.AddOptions<OpenAIProviderOptions>(name)

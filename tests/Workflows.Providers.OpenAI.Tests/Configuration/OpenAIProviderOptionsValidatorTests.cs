@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,7 +81,7 @@ public sealed class OpenAIProviderOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(20), options.AttemptTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), options.RequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), options.RetryBaseDelay);
-        Assert.Equal(new Uri("http://127.0.0.1:8080/v1"), provider.GetRequiredService<LlmProviderRegistry>().Get("local").Endpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:8080/v1"), provider.GetRequiredService<ProviderRegistry>().Get("local").Endpoint());
     }
 
     [Fact]

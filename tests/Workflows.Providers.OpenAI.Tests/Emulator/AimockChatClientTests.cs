@@ -27,7 +27,7 @@ public sealed class AimockChatClientTests(CostBudget budget)
         }
 
         var response = updates.ToChatResponse();
-        var usage = OpenAILlmProvider.ToTokenUsage(response.Usage);
+        var usage = TokenUsage.FromUsageDetails(response.Usage);
         testBudget.Record(usage, Prices.Estimate(response.ModelId!, usage));
         Assert.True(updates.Count > 2, $"expected several chunks, got {updates.Count}");
         Assert.Equal("One, two, three.", response.Text);
@@ -57,7 +57,7 @@ public sealed class AimockChatClientTests(CostBudget budget)
 
         var response = await client.GetResponseAsync("aimock-tool: What is the weather in Lisbon?", options);
 
-        var usage = OpenAILlmProvider.ToTokenUsage(response.Usage);
+        var usage = TokenUsage.FromUsageDetails(response.Usage);
         testBudget.Record(usage, Prices.Estimate("gpt-4o-mini", usage));
         Assert.Equal(["Lisbon"], cities);
         Assert.Equal("It is sunny in Lisbon.", response.Text);

@@ -21,7 +21,7 @@ public sealed class AimockProviderTests(CostBudget budget)
         var testId = Guid.NewGuid().ToString("N");
         await using var harness = Create(testId, o => o.Endpoint = new Uri(Aimock.RequiredUrl, "v1"));
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("aimock-usage: Name the capital of France.") { Temperature = 0.2, MaxTokens = 64 });
+        var response = await harness.Provider.CompleteAsync(new TestCall("aimock-usage: Name the capital of France.") { Temperature = 0.2, MaxTokens = 64 });
         testBudget.Record(response.Usage, Prices.Estimate(response.Model!, response.Usage));
 
         Assert.Equal("Paris is the capital of France.", response.Content);
@@ -52,7 +52,7 @@ public sealed class AimockProviderTests(CostBudget budget)
         });
 
         var stopwatch = Stopwatch.StartNew();
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("aimock-retry: Say something after the rate limit."));
+        var response = await harness.Provider.CompleteAsync(new TestCall("aimock-retry: Say something after the rate limit."));
         testBudget.Record(response.Usage, Prices.Estimate(response.Model!, response.Usage));
 
         Assert.Equal("Retried after the rate limit.", response.Content);
@@ -75,7 +75,7 @@ public sealed class AimockProviderTests(CostBudget budget)
             o.Deployment = "wf-gpt-4o-mini";
         });
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("aimock-azure: Which deployment answers?"));
+        var response = await harness.Provider.CompleteAsync(new TestCall("aimock-azure: Which deployment answers?"));
         testBudget.Record(response.Usage, Prices.Estimate(response.Model!, response.Usage));
 
         Assert.Equal("Served by the Azure deployment.", response.Content);

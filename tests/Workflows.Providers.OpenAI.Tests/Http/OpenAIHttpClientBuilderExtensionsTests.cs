@@ -26,7 +26,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         _server.EnqueueJson(429, RateLimited).EnqueueCompletion("after 429");
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hi"));
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hi"));
 
         Assert.Equal("after 429", response.Content);
         Assert.Equal(2, _server.RequestCount);
@@ -47,7 +47,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
             },
             timeProvider: clock);
 
-        var call = harness.Provider.CompleteAsync(new LlmRequest("Hi"));
+        var call = harness.Provider.CompleteAsync(new TestCall("Hi"));
         await WaitUntilAsync(() => _server.RequestCount == 1);
 
         // No real sleeping: the backoff waits on the fake clock, so the second attempt comes only once it has moved 20 s.
@@ -83,7 +83,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         });
 
         var stopwatch = Stopwatch.StartNew();
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hi"));
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hi"));
 
         Assert.Equal("after Retry-After", response.Content);
         Assert.Equal(2, _server.RequestCount);
@@ -96,7 +96,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         _server.EnqueueJson(500, ServerError).EnqueueCompletion("after 500");
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hi"));
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hi"));
 
         Assert.Equal("after 500", response.Content);
         Assert.Equal(2, _server.RequestCount);
@@ -115,7 +115,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
             o.MaxAttempts = maxAttempts;
         });
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
 
         Assert.Equal(maxAttempts, _server.RequestCount);
         Assert.IsNotType<ProviderAuthException>(error);
@@ -133,7 +133,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         _server.Fallback = static context => ScriptedServer.Respond(context, 503, Unavailable);
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
+        await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
 
         Assert.Equal(new OpenAIProviderOptions().MaxAttempts, _server.RequestCount);
         Assert.Equal(3, _server.RequestCount);
@@ -147,7 +147,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         _server.Fallback = context => ScriptedServer.Respond(context, status, Unauthorized, ("x-request-id", "req_auth"));
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
+        var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
 
         Assert.Equal(1, _server.RequestCount);
         Assert.Equal((HttpStatusCode)status, error.StatusCode);
@@ -165,7 +165,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         _server.Fallback = context => ScriptedServer.Respond(context, status, BadRequest, ("x-request-id", "req_bad"));
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
 
         Assert.Equal(1, _server.RequestCount);
         Assert.IsNotType<ProviderAuthException>(error);
@@ -187,7 +187,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
             o.RequestTimeout = TimeSpan.FromSeconds(20);
         });
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hi")).WaitAsync(TimeSpan.FromSeconds(15));
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hi")).WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal("after hang", response.Content);
         Assert.Equal(2, _server.RequestCount);
@@ -215,7 +215,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
             o.RequestTimeout = TimeSpan.FromSeconds(20);
         });
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
 
         Assert.Equal("timeout", error.ErrorCode);
         Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
@@ -230,7 +230,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
         using var cancellation = new CancellationTokenSource();
 
-        var call = harness.Provider.CompleteAsync(new LlmRequest("Hi"), cancellation.Token);
+        var call = harness.Provider.CompleteAsync(new TestCall("Hi"), cancellation.Token);
         await WaitUntilAsync(() => _server.RequestCount == 1);
         await cancellation.CancelAsync();
 
@@ -247,7 +247,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         probe.Stop();
         await using var harness = ProviderHarness.Create(o => o.Endpoint = new Uri($"http://127.0.0.1:{closedPort}/v1"));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
 
         Assert.Equal("connection_failed", error.ErrorCode);
         Assert.Null(error.StatusCode);
@@ -267,7 +267,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         _server.EnqueueJson(200, body, ("x-request-id", "req_bad_body"));
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
 
         Assert.Equal("malformed_response", error.ErrorCode);
         Assert.Contains("not a chat completion", error.Message, StringComparison.Ordinal);

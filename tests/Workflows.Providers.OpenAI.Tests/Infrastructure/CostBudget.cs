@@ -59,7 +59,7 @@ public sealed class CostBudget
         lock (_gate)
         {
             _suiteCost += cost;
-            _suiteTokens += usage.TotalTokens;
+            _suiteTokens += usage.TotalTokens ?? 0;
             if (_suiteCost > SuiteUsd)
             {
                 throw new BudgetExceededException(

@@ -14,16 +14,17 @@ public sealed class ProviderHarness : IAsyncDisposable
     private ProviderHarness(ServiceProvider services, string name)
     {
         Services = services;
-        Provider = services.GetRequiredService<LlmProviderRegistry>().Get(name);
+        Provider = services.GetRequiredService<ProviderRegistry>().Get(name);
         Logs = services.GetFakeLogCollector();
     }
 
     public ServiceProvider Services { get; }
 
-    public LlmProvider Provider { get; }
+    /// <summary>Gets the provider's <see cref="IChatClient"/> as the registry holds it, built by OpenAIChatClientFactory on the registered named HttpClient.</summary>
+    public IChatClient Provider { get; }
 
-    /// <summary>Gets the provider's <see cref="IChatClient"/>, built by OpenAIChatClientFactory on the registered named HttpClient.</summary>
-    public IChatClient ChatClient => ((OpenAILlmProvider)Provider).ChatClient;
+    /// <summary>Gets the same client as <see cref="Provider"/>.</summary>
+    public IChatClient ChatClient => Provider;
 
     public FakeLogCollector Logs { get; }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         _server.EnqueueCompletion("Hello! How can I assist you today?");
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hello, world!"));
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hello, world!"));
 
         Assert.Equal("Hello! How can I assist you today?", response.Content);
         Assert.Equal("stop", response.FinishReason);
@@ -36,7 +37,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
     {
         _server.EnqueueCompletion();
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
-        var request = new LlmRequest([LlmMessage.System("Be brief."), LlmMessage.User("Hi"), LlmMessage.Assistant("Hello"), LlmMessage.User("Again")])
+        var request = new TestCall([new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, "Hi"), new ChatMessage(ChatRole.Assistant, "Hello"), new ChatMessage(ChatRole.User, "Again")])
         {
             Model = "gpt-4o-mini",
             Temperature = 0.25,
@@ -81,7 +82,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         // penalties, so they are no longer sent to them (logged at Debug instead).
         _server.EnqueueCompletion();
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
-        var request = new LlmRequest("Hi")
+        var request = new TestCall("Hi")
         {
             Model = "o3-mini",
             Temperature = 0.25,
@@ -106,7 +107,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         _server.EnqueueCompletion();
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        await harness.Provider.CompleteAsync(new LlmRequest("Hi") { Temperature = null, MaxTokens = null });
+        await harness.Provider.CompleteAsync(new TestCall("Hi") { Temperature = null, MaxTokens = null });
 
         var body = JsonNode.Parse(Assert.Single(_server.Requests).Body)!.AsObject();
         Assert.Equal(["messages", "model"], body.Select(static p => p.Key).Order());
@@ -123,7 +124,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
             o.Project = "proj_456";
         });
 
-        await harness.Provider.CompleteAsync(new LlmRequest("Hi"));
+        await harness.Provider.CompleteAsync(new TestCall("Hi"));
 
         var request = Assert.Single(_server.Requests);
         Assert.Equal("org-123", request.Headers["OpenAI-Organization"]);
@@ -140,7 +141,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
             o.DefaultModel = "llama-3.2-3b-instruct";
         });
 
-        await harness.Provider.CompleteAsync(new LlmRequest("Hi") { Model = "" });
+        await harness.Provider.CompleteAsync(new TestCall("Hi") { Model = "" });
 
         Assert.Equal("llama-3.2-3b-instruct", JsonNode.Parse(Assert.Single(_server.Requests).Body)!["model"]!.GetValue<string>());
     }
@@ -150,7 +151,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
     {
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi") { Model = " " }));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi") { Model = " " }));
 
         Assert.Contains("GenAiWorkflows:Providers:openai:DefaultModel", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _server.RequestCount);
@@ -169,11 +170,11 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
             o.ApiVersion = "2024-10-21";
         });
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hi") { MaxTokens = 50 });
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hi") { MaxTokens = 50 });
 
         Assert.Equal("from azure", response.Content);
-        Assert.Equal("azure.ai.openai", harness.Provider.SystemName);
-        Assert.Equal(_server.BaseAddress, harness.Provider.Endpoint);
+        Assert.Equal("azure.ai.openai", harness.Provider.SystemName());
+        Assert.Equal(_server.BaseAddress, harness.Provider.Endpoint());
         var request = Assert.Single(_server.Requests);
         Assert.Equal("/openai/deployments/wf-gpt-4o-mini/chat/completions", request.Path);
         Assert.Equal("?api-version=2024-10-21", request.Query);
@@ -192,7 +193,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
             o.ApiType = "Azure";
         });
 
-        await harness.Provider.CompleteAsync(new LlmRequest("Hi")
+        await harness.Provider.CompleteAsync(new TestCall("Hi")
         {
             Model = "my-o3-mini",
             MaxTokens = 300,
@@ -211,8 +212,8 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
     {
         await using var harness = ProviderHarness.Create(static _ => { });
 
-        Assert.Equal("openai", harness.Provider.SystemName);
-        Assert.Equal(new Uri("https://api.openai.com/v1"), harness.Provider.Endpoint);
+        Assert.Equal("openai", harness.Provider.SystemName());
+        Assert.Equal(new Uri("https://api.openai.com/v1"), harness.Provider.Endpoint());
     }
 
     [Fact]
@@ -221,7 +222,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         _server.EnqueueCompletion("local answer");
         await using var harness = ProviderHarness.Create(o => o.Endpoint = new Uri(_server.BaseAddress, "engines/llama/v1"));
 
-        var response = await harness.Provider.CompleteAsync(new LlmRequest("Hi") { Model = "llama-3.2-3b-instruct" });
+        var response = await harness.Provider.CompleteAsync(new TestCall("Hi") { Model = "llama-3.2-3b-instruct" });
 
         Assert.Equal("local answer", response.Content);
         Assert.Equal("/engines/llama/v1/chat/completions", Assert.Single(_server.Requests).Path);
@@ -235,7 +236,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
             ("x-ratelimit-remaining-tokens", "149999992"), ("x-ratelimit-reset-tokens", "0s"));
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        await harness.Provider.CompleteAsync(new LlmRequest("Hi") { Temperature = 0.3, MaxTokens = 77 });
+        await harness.Provider.CompleteAsync(new TestCall("Hi") { Temperature = 0.3, MaxTokens = 77 });
 
         var record = Assert.Single(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3001);
         Assert.Equal(LogLevel.Debug, record.Level);
@@ -261,14 +262,14 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         _server.EnqueueCompletion("secret completion text").EnqueueCompletion("secret completion text");
         await using (var trace = ProviderHarness.Create(o => o.Endpoint = _server.V1, minimumLevel: LogLevel.Trace))
         {
-            await trace.Provider.CompleteAsync(new LlmRequest("secret prompt text"));
+            await trace.Provider.CompleteAsync(new TestCall("secret prompt text"));
             var textRecords = trace.Logs.GetSnapshot().Where(static r => r.Message.Contains("secret", StringComparison.Ordinal)).ToList();
             Assert.Equal([3003, 3004], textRecords.Select(static r => r.Id.Id).Order());
             Assert.All(textRecords, static r => Assert.Equal(LogLevel.Trace, r.Level));
         }
 
         await using var debug = ProviderHarness.Create(o => o.Endpoint = _server.V1, minimumLevel: LogLevel.Debug);
-        await debug.Provider.CompleteAsync(new LlmRequest("secret prompt text"));
+        await debug.Provider.CompleteAsync(new TestCall("secret prompt text"));
         Assert.Contains(debug.Logs.GetSnapshot(), static r => r.Id.Id == 3001);
         Assert.DoesNotContain("secret", debug.AllLogText(), StringComparison.Ordinal);
     }
@@ -279,7 +280,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
         _server.EnqueueJson(401, $$$"""{"error":{"message":"Incorrect API key provided: {{{ProviderHarness.TestApiKey}}}.","type":"invalid_request_error","code":"invalid_api_key"}}""");
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
 
-        var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.Provider.CompleteAsync(new LlmRequest("Hi")));
+        var error = await Assert.ThrowsAsync<ProviderAuthException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
 
         // Changed with the IChatClient provider: no SDK exception quoting the raw body is attached any more, so the key is
         // in no part of the exception (inner exceptions included) and in no log record, not even inside a logged exception.
@@ -293,7 +294,7 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
     public async Task Lifecycle_InitializeAndCleanupThroughTheRegistry_RunOnceAndLog()
     {
         await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
-        var registry = harness.Services.GetRequiredService<LlmProviderRegistry>();
+        var registry = harness.Services.GetRequiredService<ProviderRegistry>();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => registry.GetInitializedAsync("openai")));
         await registry.CleanupAsync();
@@ -315,10 +316,10 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal($"echo warmup {i}", (await harness.Provider.CompleteAsync(new LlmRequest($"warmup {i}"))).Content);
+            Assert.Equal($"echo warmup {i}", (await harness.Provider.CompleteAsync(new TestCall($"warmup {i}"))).Content);
         }
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => harness.Provider.CompleteAsync(new LlmRequest($"call {i}"))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => harness.Provider.CompleteAsync(new TestCall($"call {i}"))));
 
         Assert.Equal(Enumerable.Range(0, 40).Select(static i => $"echo call {i}"), responses.Select(static r => r.Content));
         Assert.Single(_server.Requests.Take(5).Select(static r => r.ConnectionId).Distinct());

@@ -7,8 +7,8 @@ namespace Workflows.Providers.OpenAI.Tests;
 /// <summary>
 /// Replays the real OpenAI sessions recorded by openai-dotnet (shared/fixtures/openai-recordings): each recorded reply is
 /// served for the recorded request, the provider's request body must equal the recorded one, and the reply must be read
-/// exactly, both through the <see cref="LlmProvider"/> adapter and through the provider's <see cref="IChatClient"/>
-/// (which also replays the streaming recording).
+/// exactly, through the provider's <see cref="IChatClient"/> as the registry holds it, both as tests describe a call and as
+/// Microsoft.Extensions.AI messages (which also replays the streaming recording).
 /// </summary>
 public sealed class RecordedSessionReplayTests : IAsyncLifetime
 {
@@ -154,7 +154,7 @@ public sealed class RecordedSessionReplayTests : IAsyncLifetime
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            var request = ToLlmRequest(entry.RequestBody);
+            var request = ToTestCall(entry.RequestBody);
 
             if (entry.StatusCode == 401)
             {
@@ -222,14 +222,14 @@ public sealed class RecordedSessionReplayTests : IAsyncLifetime
         Assert.Equal(recorded.Select(static p => p.Key).Order(), sent.Select(static p => p.Key).Order());
     }
 
-    private static LlmRequest ToLlmRequest(JsonObject body)
+    private static TestCall ToTestCall(JsonObject body)
     {
-        var messages = body["messages"]!.AsArray().Select(static m => new LlmMessage(
+        var messages = body["messages"]!.AsArray().Select(static m => new ChatMessage(
             m!["role"]!.GetValue<string>() switch
             {
-                "system" => LlmRole.System,
-                "assistant" => LlmRole.Assistant,
-                _ => LlmRole.User,
+                "system" => ChatRole.System,
+                "assistant" => ChatRole.Assistant,
+                _ => ChatRole.User,
             },
             m["content"]!.GetValue<string>())).ToList();
         var additional = new Dictionary<string, string>();
@@ -246,7 +246,7 @@ public sealed class RecordedSessionReplayTests : IAsyncLifetime
             additional["response_format"] = format.GetValue<string>();
         }
 
-        return new LlmRequest(messages)
+        return new TestCall(messages)
         {
             Model = body["model"]!.GetValue<string>(),
             Temperature = body["temperature"]?.GetValue<double>(),
