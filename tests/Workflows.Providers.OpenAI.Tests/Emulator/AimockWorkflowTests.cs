@@ -59,4 +59,62 @@ public sealed class AimockWorkflowTests(CostBudget budget)
         Assert.Equal(3, entries.Count);
         Assert.All(entries, static e => Assert.Equal(200, AimockJournal.Status(e)));
     }
+
+    [AimockFact]
+    public async Task StreamAsync_OnOpenAIProvider_SendsDeltasAndExactUsageFromTheFinalChunk()
+    {
+        var testBudget = budget.ForTest(nameof(StreamAsync_OnOpenAIProvider_SendsDeltasAndExactUsageFromTheFinalChunk));
+        var testId = Guid.NewGuid().ToString("N");
+        await using var harness = AimockProviderTests.Create(testId, o => o.Endpoint = new Uri(Aimock.RequiredUrl, "v1"), OpenAIDefaults());
+        var engine = harness.Services.GetRequiredService<IWorkflowEngine>();
+        var workflow = new WorkflowBuilder("count").AddStep(new LlmStep("count", "aimock-stream: Count to three.") { MaxTokens = 32 }).Build();
+
+        var events = new List<WorkflowEvent>();
+        await foreach (var e in engine.StreamAsync(workflow))
+        {
+            events.Add(e);
+        }
+
+        var result = Assert.IsType<RunCompletedEvent>(events[^1]).Result;
+        testBudget.Record(result);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        var deltas = events.OfType<TextDeltaEvent>().ToList();
+        Assert.True(deltas.Count > 1, $"expected several deltas, got {deltas.Count}");
+        Assert.All(deltas, static d => Assert.Equal("count", d.StepName));
+        Assert.Equal("One, two, three.", string.Concat(deltas.Select(static d => d.Text)));
+        Assert.Equal("One, two, three.", result.Output);
+        Assert.Equal(TokenUsage.From(9, 6), result.Steps[0].Usage);
+        Assert.True(AimockJournal.Body(Assert.Single(await AimockJournal.ForTestAsync(testId)))["stream"]!.GetValue<bool>());
+    }
+
+    [AimockFact]
+    public async Task ExecuteAsync_StepWithTool_RunsTheToolLoopAndMetersEveryRound()
+    {
+        var testBudget = budget.ForTest(nameof(ExecuteAsync_StepWithTool_RunsTheToolLoopAndMetersEveryRound));
+        var testId = Guid.NewGuid().ToString("N");
+        await using var harness = AimockProviderTests.Create(testId, o => o.Endpoint = new Uri(Aimock.RequiredUrl, "v1"), OpenAIDefaults());
+        var engine = harness.Services.GetRequiredService<IWorkflowEngine>();
+        var cities = new List<string>();
+        var weather = Microsoft.Extensions.AI.AIFunctionFactory.Create(
+            (string city) => { cities.Add(city); return $"sunny in {city}"; }, "get_weather", "Gets the weather of a city.");
+        var workflow = new WorkflowBuilder("weather")
+            .AddStep(new LlmStep("answer", "aimock-tool: What is the weather in Lisbon?") { Tools = [weather] })
+            .Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+        testBudget.Record(result);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        Assert.Equal("It is sunny in Lisbon.", result.Output);
+        Assert.Equal(["Lisbon"], cities);
+        Assert.Equal(2, result.Steps[0].LlmCalls);
+        Assert.Equal(TokenUsage.From(132, 22), result.Steps[0].Usage);
+        Assert.Equal(2, (await AimockJournal.ForTestAsync(testId)).Count);
+    }
+
+    private static IConfiguration OpenAIDefaults() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["GenAiWorkflows:DefaultProvider"] = "openai",
+        ["GenAiWorkflows:DefaultModel"] = "gpt-4o-mini",
+    }).Build();
 }
