@@ -43,6 +43,10 @@ public static class WorkflowsServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
 
             services.TryAddSingleton(ProviderRegistryFactory.Create);
+
+            // The built-in mock is a keyed IChatClient like every provider (AddMockProvider registers a replacement after it).
+            services.TryAddKeyedSingleton<Microsoft.Extensions.AI.IChatClient>(
+                MockChatClient.DefaultName, static (provider, _) => provider.GetRequiredService<ProviderRegistry>().Get(MockChatClient.DefaultName));
             services.TryAddSingleton(static provider =>
             {
                 var catalog = new WorkflowCatalog();

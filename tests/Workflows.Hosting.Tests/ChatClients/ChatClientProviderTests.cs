@@ -85,6 +85,33 @@ public sealed class ChatClientProviderTests
         Assert.Contains("AddChatClient", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BuiltInMock_IsResolvableAsKeyedChatClientAndUsableOutsideWorkflows()
+    {
+        var services = new ServiceCollection();
+        services.AddGenAiWorkflows();
+        await using var provider = services.BuildServiceProvider();
+
+        var client = provider.GetRequiredKeyedService<IChatClient>("mock");
+        var response = await client.GetResponseAsync("ping");
+
+        Assert.Same(provider.GetRequiredService<ProviderRegistry>().Get("mock"), client);
+        Assert.Equal("Mock response to: ping", response.Text);
+    }
+
+    [Fact]
+    public async Task AddMockProvider_ReplacesTheKeyedMockTheRegistryAndAppsShare()
+    {
+        var services = new ServiceCollection();
+        services.AddGenAiWorkflows(wf => wf.AddMockProvider(m => m.WithFallback("configured")));
+        await using var provider = services.BuildServiceProvider();
+
+        var client = provider.GetRequiredKeyedService<IChatClient>("mock");
+
+        Assert.Same(provider.GetRequiredService<ProviderRegistry>().Get("mock"), client);
+        Assert.Equal("configured", (await client.GetResponseAsync("ping")).Text);
+    }
+
     private sealed class ScriptedChatClient : IChatClient
     {
         public List<(List<ChatMessage> Messages, ChatOptions? Options)> Calls { get; } = [];
