@@ -41,7 +41,7 @@ public static class GenAiWorkflowsLoggingBuilderExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static provider => new SecretRedactor(ConfiguredSecrets.Read(provider.GetService<IConfiguration>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
         return builder;
     }
 }
