@@ -14,7 +14,32 @@ namespace Workflows.Hosting;
 /// </remarks>
 internal sealed class WorkflowsHostedService(LlmProviderRegistry providers) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => providers.InitializeAllAsync(cancellationToken);
+    private volatile ProviderLifecycleState _state = ProviderLifecycleState.NotStarted;
+
+    /// <summary>Gets where the providers are in their lifecycle (for health checks).</summary>
+    public ProviderLifecycleState State => _state;
+
+    /// <summary>Gets the error of a failed initialization.</summary>
+    public Exception? InitializationError { get; private set; }
+
+    /// <summary>Gets the registered provider names.</summary>
+    public IReadOnlyList<string> ProviderNames => providers.Names;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _state = ProviderLifecycleState.Initializing;
+        try
+        {
+            await providers.InitializeAllAsync(cancellationToken).ConfigureAwait(false);
+            _state = ProviderLifecycleState.Initialized;
+        }
+        catch (Exception ex)
+        {
+            InitializationError = ex;
+            _state = ProviderLifecycleState.Failed;
+            throw;
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -24,5 +49,28 @@ internal sealed class WorkflowsHostedService(LlmProviderRegistry providers) : IH
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => providers.CleanupAsync(cancellationToken);
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        await providers.CleanupAsync(cancellationToken).ConfigureAwait(false);
+        _state = ProviderLifecycleState.CleanedUp;
+    }
+}
+
+/// <summary>Where the registered providers are in their lifecycle.</summary>
+internal enum ProviderLifecycleState
+{
+    /// <summary>The host has not started.</summary>
+    NotStarted,
+
+    /// <summary>The providers are being initialized.</summary>
+    Initializing,
+
+    /// <summary>Every provider initialized.</summary>
+    Initialized,
+
+    /// <summary>A provider failed to initialize; the host did not start.</summary>
+    Failed,
+
+    /// <summary>The host stopped and the providers were cleaned up.</summary>
+    CleanedUp,
 }
