@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Compliance.Classification;
+using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,7 +65,8 @@ public static class GenAiWorkflowsLoggingBuilderExtensions
         }
 
         services.AddSingleton<ILoggerFactory>(provider =>
-            new RedactingLoggerFactory(CreateInner(provider, wrapped), provider.GetRequiredService<LogRedactor>()));
+            new RedactingLoggerFactory(
+                CreateInner(provider, wrapped), provider.GetRequiredService<LogRedactor>(), provider.GetService<IRedactorProvider>()));
         return builder;
     }
 

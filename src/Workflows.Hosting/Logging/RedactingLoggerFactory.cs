@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows.Hosting;
@@ -9,19 +10,22 @@ namespace Workflows.Hosting;
 /// test collectors) receives the same redacted message, structured values, scopes and exception text.
 /// </summary>
 /// <remarks>
-/// Entries of the extended <c>[LoggerMessage]</c> generator (<see cref="LoggerMessageState"/>) keep their state, so that
-/// data-classified parameters are redacted by the redactor configured for their classification; their unclassified values
-/// are redacted in place and their message is redacted after it is formatted.
+/// Entries of the extended <c>[LoggerMessage]</c> generator (<see cref="LoggerMessageState"/>): each data-classified
+/// parameter is redacted by the Microsoft.Extensions.Compliance redactor of its classification (<see cref="IRedactorProvider"/>),
+/// the way the extended logger does it, and the message is formatted from the redacted values; the unclassified values
+/// and the message then go through the library's rule like any other entry. The providers receive a plain list of the
+/// redacted values whose <c>ToString()</c> is the message (the extended logger's own state renders as its type name in
+/// the JSON console formatter).
 /// </remarks>
-internal sealed class RedactingLoggerFactory(ILoggerFactory inner, LogRedactor redactor) : ILoggerFactory
+internal sealed class RedactingLoggerFactory(ILoggerFactory inner, LogRedactor redactor, IRedactorProvider? redactors) : ILoggerFactory
 {
-    public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName), redactor);
+    public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName), redactor, redactors);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
     public void Dispose() => inner.Dispose();
 
-    private sealed class RedactingLogger(ILogger inner, LogRedactor redactor) : ILogger
+    private sealed class RedactingLogger(ILogger inner, LogRedactor redactor, IRedactorProvider? redactors) : ILogger
     {
         public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -52,18 +56,9 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner, LogRedactor r
                 return;
             }
 
-            if (state is LoggerMessageState extended)
+            if (state is LoggerMessageState extended && redactors is not null)
             {
-                var tags = extended.TagArray;
-                var count = Math.Min(extended.TagsCount, tags.Length);
-                var extendedSecrets = LogRedactor.SecretValues(tags.Take(count));
-                for (var i = 0; i < count; i++)
-                {
-                    tags[i] = new(tags[i].Key, redactor.RedactValue(tags[i].Key, tags[i].Value, extendedSecrets));
-                }
-
-                inner.Log(logLevel, eventId, state, RedactedException.For(exception, redactor, extendedSecrets),
-                    (s, e) => redactor.Redact(formatter(s, e), extendedSecrets));
+                LogExtended(logLevel, eventId, extended, exception, () => formatter(state, exception));
                 return;
             }
 
@@ -72,6 +67,37 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner, LogRedactor r
             var message = redactor.Redact(formatter(state, exception), secrets);
             var redactedState = new RedactedState(items is null ? [] : Redact(items, secrets), message);
             inner.Log(logLevel, eventId, redactedState, RedactedException.For(exception, redactor, secrets), static (s, _) => s.Message);
+        }
+
+        private void LogExtended(
+            LogLevel logLevel, EventId eventId, LoggerMessageState state, Exception? exception, Func<string> format)
+        {
+            var tags = state.TagArray;
+            var classified = state.ClassifiedTagArray;
+            var redacted = state.RedactedTagArray;
+            var tagCount = Math.Min(state.TagsCount, tags.Length);
+            var classifiedCount = Math.Min(state.ClassifiedTagsCount, Math.Min(classified.Length, redacted.Length));
+            var secrets = LogRedactor.SecretValues(tags.Take(tagCount));
+
+            var items = new KeyValuePair<string, object?>[tagCount + classifiedCount];
+            for (var i = 0; i < tagCount; i++)
+            {
+                items[i] = new(tags[i].Key, redactor.RedactValue(tags[i].Key, tags[i].Value, secrets));
+            }
+
+            // The generated formatter reads the classified values from RedactedTagArray.
+            for (var i = 0; i < classifiedCount; i++)
+            {
+                var tag = classified[i];
+                var text = tag.Value is null ? null : redactors!.GetRedactor(tag.Classifications)
+                    .Redact(Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture));
+                redacted[i] = new(tag.Name, text);
+                items[tagCount + i] = new(tag.Name, text is null ? null : redactor.Redact(text, secrets));
+            }
+
+            var redactedState = new RedactedState(items, redactor.Redact(format(), secrets));
+            var redactedException = RedactedException.For(exception, redactor, secrets);
+            inner.Log(logLevel, eventId, redactedState, redactedException, static (s, _) => s.Message);
         }
 
         private KeyValuePair<string, object?>[] Redact(IReadOnlyList<KeyValuePair<string, object?>> items, List<string>? secrets)

@@ -250,6 +250,9 @@ public sealed partial class GenAiWorkflowsRedactionTests
         Assert.Equal("Summarize the otter memo; my key is [REDACTED] or [REDACTED]", record.GetStructuredStateValue("Prompt"));
         Assert.Equal("[REDACTED]", record.GetStructuredStateValue("Credential"));
         Assert.Equal("step-1", record.GetStructuredStateValue("StepName"));
+        var line = Assert.Single(output.Events(9003));
+        Assert.Equal("[REDACTED]", line.GetProperty("State").GetProperty("Credential").GetString());
+        Assert.DoesNotContain("TagJoiner", output.Text, StringComparison.Ordinal);
         foreach (var secret in AllSecrets.Append(plainSecret))
         {
             Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
