@@ -37,7 +37,7 @@ public sealed class WebApiSampleTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _client?.Dispose();
 
-    private async Task StartAsync(int mockLatencyMs)
+    private async Task StartAsync(int mockLatencyMs, double timeoutSeconds = 60)
     {
         await DisposeAsync();
         _app = WebApiApp.Create(
@@ -50,6 +50,7 @@ public sealed class WebApiSampleTests : IAsyncLifetime, IDisposable
                     new("Sample:MockLatencyMs", mockLatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     new("Sample:ConsoleTelemetry", "false"),
                     new("GenAiWorkflows:DefaultProvider", "mock"),
+                    new("GenAiWorkflows:TimeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning"),
                 ]);
                 builder.Logging.AddFakeLogging();
@@ -125,6 +126,19 @@ public sealed class WebApiSampleTests : IAsyncLifetime, IDisposable
         Assert.Equal("summary", body.GetProperty("error").GetProperty("step").GetString());
         Assert.Contains("'text'", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostRun_RunTimesOut_Returns504WithStatusTimedOut()
+    {
+        await StartAsync(mockLatencyMs: 10_000, timeoutSeconds: 0.2);
+
+        using var response = await Client.PostAsync("/workflows/summarize/runs", Json("""{"text":"slow"}"""));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("TimedOut", body.GetProperty("status").GetString());
+        Assert.Equal("TimedOut", body.GetProperty("error").GetProperty("kind").GetString());
     }
 
     [Fact]
