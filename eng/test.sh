@@ -66,6 +66,14 @@ dotnet test Workflows.sln --configuration Release --logger trx --results-directo
 status=$?
 stop_aimock
 
+# Every src project must pack (readme, license, dependencies); a failure counts as one failed test.
+pack_failed=0
+rm -rf "$root/artifacts/packages"
+if ! bash eng/pack.sh --no-build "$root/artifacts/packages"; then
+  echo "pack: dotnet pack of the src projects failed" >&2
+  pack_failed=1
+fi
+
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
@@ -85,6 +93,8 @@ if [ "$files" -eq 0 ] && [ "$status" -ne 0 ]; then
   # The build failed before any test ran: count it as one failure so the summary never reads green.
   failed=$((failed + 1))
 fi
+
+failed=$((failed + pack_failed))
 
 echo
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"

@@ -1,8 +1,9 @@
 // Quick start: a three-step workflow (two model steps and a transform) on the Generic Host.
 // Run from the repository root: dotnet run --project samples/Workflows.Samples.QuickStart [-- --product "a desk lamp"]
 // It runs on the built-in mock provider unless OPENAI_API_KEY is set or GenAiWorkflows__DefaultProvider=openai
-// (see docs/openai-provider.md for Azure OpenAI and local OpenAI-compatible servers). Spans and metrics go to the
-// console through OpenTelemetry's console exporter (--telemetry false turns that off); logs are JSON lines.
+// (see docs/openai-provider.md for Azure OpenAI and local OpenAI-compatible servers). By default it prints a short
+// summary (and any warnings); with --telemetry (or QUICKSTART_TELEMETRY=true) it also writes JSON log lines and the
+// spans and metrics of OpenTelemetry's console exporter.
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,10 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Workflows;
+
+var telemetry = args.Contains("--telemetry", StringComparer.OrdinalIgnoreCase)
+    || string.Equals(Environment.GetEnvironmentVariable("QUICKSTART_TELEMETRY"), "true", StringComparison.OrdinalIgnoreCase);
+args = [.. args.Where(static a => !string.Equals(a, "--telemetry", StringComparison.OrdinalIgnoreCase))];
 
 try
 {
@@ -36,13 +41,21 @@ try
     var useOpenAI = string.Equals(configuredProvider, "openai", StringComparison.OrdinalIgnoreCase);
 
     builder.Logging.ClearProviders();
-    builder.Logging.AddGenAiWorkflowsJsonLogging();
-    if (!string.Equals(builder.Configuration["telemetry"], "false", StringComparison.OrdinalIgnoreCase))
+    if (!telemetry)
     {
+        // The readable default: one line per warning or error, nothing else besides the summary.
+        builder.Logging.AddSimpleConsole(static o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+    }
+    else
+    {
+        builder.Logging.AddJsonConsole();
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddGenAiWorkflowsInstrumentation().AddConsoleExporter())
             .WithMetrics(metrics => metrics.AddGenAiWorkflowsInstrumentation().AddConsoleExporter());
     }
+
+    // Secrets never reach a log sink, whichever sinks are configured.
+    builder.Logging.AddGenAiWorkflowsRedaction();
 
     if (useOpenAI)
     {

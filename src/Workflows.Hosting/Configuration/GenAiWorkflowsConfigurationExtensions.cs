@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using NetEscapades.Configuration.Yaml;
 using Workflows;
 using Workflows.Hosting;
+using Microsoft.Extensions.FileProviders;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
 
 namespace Microsoft.Extensions.Configuration;
 
@@ -66,20 +69,173 @@ public static class GenAiWorkflowsConfigurationExtensions
     private static ConfigurationException DescribeYamlFailure(FileLoadExceptionContext context)
     {
         var path = context.Provider.Source.Path ?? "config.yaml";
-        for (var inner = context.Exception; inner is not null; inner = inner.InnerException)
+
+        // The YAML provider does not always keep the parser's error (for some documents it throws a bare
+        // System.Exception); when none is found, the file is parsed again to find where it breaks.
+        var files = context.Provider.Source.FileProvider;
+        var yamlError = FindYamlException(context.Exception) ?? Reparse(files, path);
+        if (yamlError is not null)
+        {
+            if (yamlError.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindIndentingTab(files, path) is { } tab)
+            {
+                // YamlDotNet reports an indenting tab at the start of the enclosing mapping.
+                yamlError = new YamlException(tab, tab, "A tab is used for indentation; YAML allows only spaces.");
+            }
+
+            var detail = yamlError.InnerException is YamlException inner && inner.Message != yamlError.Message
+                ? $"{yamlError.Message} ({inner.Message})"
+                : yamlError.Message;
+
+            // A scanner error gives the construct it was reading (Start) and the place of the problem (End).
+            var where = yamlError.End.Line > yamlError.Start.Line
+                ? $"line {yamlError.End.Line}, column {yamlError.End.Column} (in the block that starts at line {yamlError.Start.Line})"
+                : $"line {yamlError.Start.Line}, column {yamlError.Start.Column}";
+            return new ConfigurationException(
+                $"The configuration file '{path}' is not valid YAML at {where}: {Sentence(detail)} Fix the file or remove it (it is optional).",
+                path, context.Exception);
+        }
+
+        var message = context.Exception.InnerException?.Message ?? context.Exception.Message;
+        return new ConfigurationException(
+            $"The configuration file '{path}' could not be read: {Sentence(message)} Fix the file or remove it (it is optional).",
+            path, context.Exception);
+    }
+
+    private static YamlException? FindYamlException(Exception? exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
         {
             if (inner is YamlException yamlError)
             {
-                return new ConfigurationException(
-                    $"The configuration file '{path}' is not valid YAML at line {yamlError.Start.Line}, column {yamlError.Start.Column}: " +
-                    $"{yamlError.Message} Fix the file or remove it (it is optional).",
-                    path, context.Exception);
+                return yamlError;
             }
         }
 
-        var detail = context.Exception.InnerException?.Message ?? context.Exception.Message;
-        return new ConfigurationException(
-            $"The configuration file '{path}' could not be read: {detail} Fix the file or remove it (it is optional).",
-            path, context.Exception);
+        return null;
     }
+
+    private static YamlException? Reparse(IFileProvider? files, string path)
+    {
+        var file = files?.GetFileInfo(path);
+        if (file is not { Exists: true })
+        {
+            return null;
+        }
+
+        // Walk the parser's events, remembering the flow collections ([...] and {...}) still open: YamlDotNet 13 fails with
+        // a bare System.Exception on some unclosed ones, with no position.
+        var open = new Stack<ParsingEvent>();
+        ParsingEvent? last = null;
+        try
+        {
+            using var reader = new StreamReader(file.CreateReadStream());
+            var parser = new Parser(reader);
+            while (parser.MoveNext())
+            {
+                last = parser.Current;
+                switch (last)
+                {
+                    case SequenceStart { Style: SequenceStyle.Flow } or MappingStart { Style: MappingStyle.Flow }:
+                        open.Push(last);
+                        break;
+                    case SequenceEnd or MappingEnd when open.Count > 0 && IsFlowEnd(open.Peek(), last):
+                        open.Pop();
+                        break;
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            return ex;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (open.Count > 0)
+            {
+                var start = open.Peek();
+                var bracket = start is SequenceStart ? "[" : "{";
+                var closing = start is SequenceStart ? "]" : "}";
+                return new YamlException(start.Start, start.End,
+                    $"The '{bracket}' opened here is never closed with '{closing}' (quote the value if it is text).");
+            }
+
+            return last is null
+                ? new YamlException(Mark.Empty, Mark.Empty, "The file cannot be parsed.")
+                : new YamlException(last.End, last.End, "The file cannot be parsed after this point.");
+        }
+
+        // Valid YAML that the provider still refused: a key given twice is the usual cause.
+        return FindDuplicateKey(files!, path);
+    }
+
+    private static Mark? FindIndentingTab(IFileProvider? files, string path)
+    {
+        var file = files?.GetFileInfo(path);
+        if (file is not { Exists: true })
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(file.CreateReadStream());
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            var indent = line.Length - line.TrimStart(' ', '\t').Length;
+            if (line.AsSpan(0, indent).Contains('\t'))
+            {
+                return new Mark(0, number, line.IndexOf('\t', StringComparison.Ordinal) + 1);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsFlowEnd(ParsingEvent start, ParsingEvent end) =>
+        (start is SequenceStart && end is SequenceEnd) || (start is MappingStart && end is MappingEnd);
+
+    private static YamlException? FindDuplicateKey(IFileProvider files, string path)
+    {
+        using var reader = new StreamReader(files.GetFileInfo(path).CreateReadStream());
+        var stream = new YamlStream();
+        stream.Load(reader);
+        foreach (var document in stream.Documents)
+        {
+            if (FindDuplicateKey(document.RootNode) is { } duplicate)
+            {
+                return duplicate;
+            }
+        }
+
+        return null;
+    }
+
+    private static YamlException? FindDuplicateKey(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var (key, value) in mapping.Children)
+                {
+                    if (key is YamlScalarNode { Value: { } name } && !seen.Add(name))
+                    {
+                        return new YamlException(key.Start, key.End, $"The key '{name}' appears more than once in the same mapping.");
+                    }
+
+                    if (FindDuplicateKey(value) is { } nested)
+                    {
+                        return nested;
+                    }
+                }
+
+                return null;
+            case YamlSequenceNode sequence:
+                return sequence.Children.Select(FindDuplicateKey).FirstOrDefault(static e => e is not null);
+            default:
+                return null;
+        }
+    }
+
+    private static string Sentence(string text) => text.TrimEnd().EndsWith('.') ? text.TrimEnd() : text.TrimEnd() + ".";
 }

@@ -40,7 +40,8 @@ public static class WorkflowsServiceCollectionExtensions
                 })
                 .ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GenAiWorkflowOptions>, GenAiWorkflowOptionsValidator>());
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GenAiWorkflowOptions>, UnknownConfigurationKeysValidator>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
 
             services.TryAddSingleton(ProviderRegistryFactory.Create);
 

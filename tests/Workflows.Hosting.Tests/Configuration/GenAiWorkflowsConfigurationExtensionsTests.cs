@@ -137,6 +137,24 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
         Assert.Equal("config.yaml", ex.Key);
     }
 
+    [Theory]
+    [InlineData("GenAiWorkflows:\n  Temperature: [0.5\n  MaxTokens: 10\n", 2)]
+    [InlineData("GenAiWorkflows:\n  Temperature: {a: 1\n  MaxTokens: 10\n", 2)]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: \"unterminated\n  MaxTokens: 10\n", 3)]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n   MaxTokens: 10\n", 3)]
+    [InlineData("GenAiWorkflows:\n\tDefaultModel: a\n", 2)]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  DefaultModel: b\n", 3)]
+    public void AddGenAiWorkflowsConfiguration_MalformedYaml_AlwaysNamesFileAndLine(string broken, int line)
+    {
+        using var test = TestHost.Create(root => WriteFiles(root, yaml: broken));
+
+        var ex = Assert.Throws<ConfigurationException>(() => OptionsOf(test));
+
+        Assert.True(ex.Message.Contains("'config.yaml'", StringComparison.Ordinal), ex.Message);
+        Assert.True(ex.Message.Contains($"line {line},", StringComparison.Ordinal), ex.Message);
+        Assert.DoesNotContain("System.Exception", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddGenAiWorkflowsConfiguration_CustomYamlPath_IsRead()
     {

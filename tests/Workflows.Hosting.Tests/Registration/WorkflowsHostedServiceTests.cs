@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Workflows.Hosting.Tests.TestSupport;
 
@@ -62,5 +63,58 @@ public sealed class WorkflowsHostedServiceTests
         Assert.Equal("kept", result.Output);
         Assert.Equal(TimeSpan.FromSeconds(2), result.Metrics.Duration);
         await host.StopAsync().WaitAsync(TestHost.Timeout);
+    }
+
+    [Fact]
+    public async Task StopAsync_WorkerRegisteredBeforeAddGenAiWorkflows_FinishesItsRunBeforeProvidersAreCleanedUp()
+    {
+        var provider = new CountingProvider();
+        using var test = TestHost.Create();
+        test.Services(s => s
+            .AddHostedService<RunOnStopWorker>()   // registered first: stopped last by the host (reverse order)
+            .AddSingleton(provider)
+            .AddGenAiWorkflows(wf => wf
+                .AddProvider("counting", _ => provider)
+                .AddWorkflow("ask", w => w.AddLlmStep("ask", "hello", provider: "counting"))));
+        using var host = test.Build();
+
+        await host.StartAsync().WaitAsync(TestHost.Timeout);
+        var worker = host.Services.GetServices<IHostedService>().OfType<RunOnStopWorker>().Single();
+        Assert.Equal(1, worker.InitializationsSeenAtStart);
+        await host.StopAsync().WaitAsync(TestHost.Timeout);
+
+        var result = await worker.StopRun.WaitAsync(TestHost.Timeout);
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal("counted: hello", result.Output);
+        Assert.Equal(0, worker.CleanupsSeenAtStop);
+        Assert.Equal(1, provider.Cleanups);
+    }
+
+    /// <summary>A worker that checks the provider is up when it starts and runs a workflow while the host stops.</summary>
+    private sealed class RunOnStopWorker(IWorkflowEngine engine, CountingProvider provider) : BackgroundService
+    {
+        private readonly TaskCompletionSource<WorkflowResult> _stopRun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<WorkflowResult> StopRun => _stopRun.Task;
+
+        public int InitializationsSeenAtStart { get; private set; } = -1;
+
+        public int CleanupsSeenAtStop { get; private set; } = -1;
+
+        public override Task StartAsync(CancellationToken cancellationToken)
+        {
+            InitializationsSeenAtStart = provider.Initializations;
+            return base.StartAsync(cancellationToken);
+        }
+
+        public override async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await base.StopAsync(cancellationToken);
+            var result = await engine.ExecuteAsync("ask", cancellationToken: cancellationToken);
+            CleanupsSeenAtStop = provider.Cleanups;
+            _stopRun.TrySetResult(result);
+        }
+
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Delay(Timeout.Infinite, stoppingToken);
     }
 }

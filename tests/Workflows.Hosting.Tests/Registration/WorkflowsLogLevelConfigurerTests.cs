@@ -90,4 +90,63 @@ public sealed class WorkflowsLogLevelConfigurerTests
 
         Assert.Contains("GenAiWorkflows:LogLevel", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Logging:LogLevel:Workflows.Engine")]
+    [InlineData("Logging:LogLevel:Workflows")]
+    public void LogLevel_AppConfiguredLoggingLogLevel_AppSettingWins(string appKey)
+    {
+        using var test = TestHost.Create();
+        test.Configure((appKey, "Debug"));
+        var (host, _) = BuildHost(test, "Warning");
+        using var _ = host;
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Debug));
+    }
+
+    [Fact]
+    public void LogLevel_AppFilterAddedAfterAddGenAiWorkflows_AppFilterWins()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Steps", LogLevel.Trace);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Steps").IsEnabled(LogLevel.Trace));
+        Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
+    }
+
+    [Theory]
+    [InlineData("Workflows.Engine", false)]
+    [InlineData("Workflows.Steps", false)]
+    [InlineData("Workflows.Middleware", false)]
+    [InlineData("Workflows.Providers.OpenAI", false)]
+    [InlineData("Workflows.Samples.WebApi.RunEndpoints", true)]
+    [InlineData("WorkflowsApp.Orders", true)]
+    [InlineData("Workflows", true)]
+    public void LogLevel_Warning_AppliesToLibraryCategoriesOnly(string category, bool informationEnabled)
+    {
+        using var test = TestHost.Create();
+        var (host, _) = BuildHost(test, "Warning");
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+
+        Assert.Equal(informationEnabled, logger.IsEnabled(LogLevel.Information));
+    }
+
+    [Fact]
+    public void LogLevel_NotSet_LibraryFollowsAppDefault()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("Logging:LogLevel:Default", "Warning"));
+        var (host, _) = BuildHost(test, level: null);
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine");
+
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
+    }
 }

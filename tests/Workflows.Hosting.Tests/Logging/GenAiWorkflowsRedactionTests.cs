@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows.Hosting.Tests.Logging;
 
 [Collection(ConsoleCollection.Name)]
-public sealed partial class GenAiWorkflowsJsonLoggingTests
+public sealed partial class GenAiWorkflowsRedactionTests
 {
     private const string ConfiguredKey = "cfg-7f3a9b2c1d8e4f60a1b2";
     private const string EnvironmentKey = "env-44d1c0ffee99aa77bb55";
@@ -20,12 +21,13 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
     {
         ["GenAiWorkflows:Providers:openai:ApiKey"] = ConfiguredKey,
         ["OPENAI_API_KEY"] = EnvironmentKey,
+        ["AZURE_OPENAI_API_KEY"] = AzureKey,
     };
 
     private static readonly string[] AllSecrets = [ConfiguredKey, EnvironmentKey, OpenAiKey, AzureKey, BearerToken, HeaderKey, NamedKey];
 
     [Fact]
-    public async Task AddGenAiWorkflowsJsonLogging_Run_LogsEachStateTransitionAsOneJsonLine()
+    public async Task AddGenAiWorkflowsRedaction_Run_LogsEachStateTransitionAsOneJsonLine()
     {
         WorkflowResult? result = null;
         var output = await ConsoleCapture.RunAsync(
@@ -39,7 +41,7 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
             });
 
         Assert.NotNull(result);
-        var transitions = output.Events("RunStatusChanged").ToList();
+        var transitions = output.Events(1001).ToList();
         Assert.Equal(2, transitions.Count);
         Assert.Equal(["Pending", "Running"], transitions.Select(t => t.GetProperty("State").GetProperty("FromStatus").GetString()));
         Assert.Equal(["Running", "Completed"], transitions.Select(t => t.GetProperty("State").GetProperty("ToStatus").GetString()));
@@ -63,14 +65,14 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
     }
 
     [Fact]
-    public async Task AddGenAiWorkflowsJsonLogging_ModelCall_LogsModelSettingsLatencyAndFinishReason()
+    public async Task AddGenAiWorkflowsRedaction_ModelCall_LogsModelSettingsLatencyAndFinishReason()
     {
         var output = await ConsoleCapture.RunAsync(
             new Dictionary<string, string?>(),
             services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
                 new Workflow("json-call", [new LlmStep("ask", "Hello") { Model = "gpt-4o-mini", Temperature = 0.3, MaxTokens = 77 }])));
 
-        var call = Assert.Single(output.Events("ModelCallCompleted"));
+        var call = Assert.Single(output.Events(1007));
         Assert.Equal(1007, call.GetProperty("EventId").GetInt32());
         var state = call.GetProperty("State");
         Assert.Equal("ask", state.GetProperty("StepName").GetString());
@@ -84,31 +86,31 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
     }
 
     [Fact]
-    public async Task AddGenAiWorkflowsJsonLogging_LogLevelDebugInConfiguration_WritesDebugEvents()
+    public async Task AddGenAiWorkflowsRedaction_LogLevelDebugInConfiguration_WritesDebugEvents()
     {
         var output = await ConsoleCapture.RunAsync(
             new Dictionary<string, string?> { ["GenAiWorkflows:LogLevel"] = "Debug" },
             services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(Workflow.Create("json-debug").AddLlmStep("ask", "Hi").Build()));
 
-        var started = Assert.Single(output.Events("StepStarted"));
+        var started = Assert.Single(output.Events(1003));
         Assert.Equal("Debug", started.GetProperty("LogLevel").GetString());
     }
 
     [Fact]
-    public async Task AddGenAiWorkflowsJsonLogging_LogLevelWarningInConfiguration_DropsInformationKeepsErrors()
+    public async Task AddGenAiWorkflowsRedaction_LogLevelWarningInConfiguration_DropsInformationKeepsErrors()
     {
         var output = await ConsoleCapture.RunAsync(
             new Dictionary<string, string?> { ["GenAiWorkflows:LogLevel"] = "Warning" },
             services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
                 Workflow.Create("json-warning").AddTransformStep("boom", _ => throw new InvalidOperationException("boom")).Build()));
 
-        Assert.Empty(output.Events("RunStatusChanged"));
-        Assert.Single(output.Events("StepFailed"));
+        Assert.Empty(output.Events(1001));
+        Assert.Single(output.Events(1005));
         Assert.All(output.Lines, line => Assert.NotEqual("Information", line.GetProperty("LogLevel").GetString()));
     }
 
     [Fact]
-    public async Task AddGenAiWorkflowsJsonLogging_SecretsInMessageStateScopeAndException_AreRedacted()
+    public async Task AddGenAiWorkflowsRedaction_SecretsInMessageStateScopeAndException_AreRedacted()
     {
         var output = await ConsoleCapture.RunAsync(
             SecretsConfiguration,
@@ -124,12 +126,14 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
                 return Task.CompletedTask;
             });
 
+        Assert.NotEmpty(output.Records);
         foreach (var secret in AllSecrets)
         {
             Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, output.RecordsText, StringComparison.Ordinal);
         }
 
-        var calling = Assert.Single(output.Events("CallingUpstream"));
+        var calling = Assert.Single(output.Events(9001));
         Assert.Equal(
             "Calling upstream with Authorization: Bearer [REDACTED]; api-key: [REDACTED] using [REDACTED] (detail azure key [REDACTED], [REDACTED] and [REDACTED]).",
             calling.GetProperty("Message").GetString());
@@ -141,7 +145,7 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
         Assert.Equal("Bearer [REDACTED]", scope.GetProperty("Upstream").GetString());
         Assert.Equal("scope keeps me", scope.GetProperty("Note").GetString());
 
-        var failed = Assert.Single(output.Events("UpstreamFailed"));
+        var failed = Assert.Single(output.Events(9002));
         var exception = failed.GetProperty("Exception").GetString()!;
         Assert.Contains("System.InvalidOperationException: Upstream rejected key [REDACTED] for tenant acme", exception, StringComparison.Ordinal);
         Assert.Contains("System.Net.Http.HttpRequestException: 401 with x-api-key=[REDACTED] and [REDACTED]", exception, StringComparison.Ordinal);
@@ -150,7 +154,7 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
     }
 
     [Fact]
-    public async Task AddGenAiWorkflowsJsonLogging_TraceIdCorrelationAndFailingProvider_KeepsIdsRedactsKeys()
+    public async Task AddGenAiWorkflowsRedaction_TraceIdCorrelationAndFailingProvider_KeepsIdsRedactsKeys()
     {
         using var root = new Activity("json-root").SetIdFormat(ActivityIdFormat.W3C).Start();
         var correlationId = root.TraceId.ToHexString();
@@ -160,19 +164,100 @@ public sealed partial class GenAiWorkflowsJsonLoggingTests
             workflows => workflows.AddMockProvider(mock => mock.FailOnCall(
                 1, new ProviderException($"401 Unauthorized: incorrect API key provided: {ConfiguredKey} (also tried {OpenAiKey})", "mock"))));
 
+        Assert.NotEmpty(output.Records);
         foreach (var secret in AllSecrets)
         {
             Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, output.RecordsText, StringComparison.Ordinal);
         }
 
-        var transitions = output.Events("RunStatusChanged").ToList();
+        var transitions = output.Events(1001).ToList();
         Assert.Equal(2, transitions.Count);
         Assert.All(transitions, t => Assert.Equal(correlationId, t.GetProperty("State").GetProperty("CorrelationId").GetString()));
         Assert.All(transitions, t => Assert.Contains(correlationId, t.GetProperty("Message").GetString(), StringComparison.Ordinal));
-        var callFailed = Assert.Single(output.Events("ModelCallFailed"));
+        var callFailed = Assert.Single(output.Events(1008));
         Assert.Contains("incorrect API key provided: [REDACTED] (also tried [REDACTED])", callFailed.GetProperty("Exception").GetString(), StringComparison.Ordinal);
-        var runEnded = Assert.Single(output.Events("RunEndedWithError"));
+        var runEnded = Assert.Single(output.Events(1002));
         Assert.Contains("[REDACTED]", runEnded.GetProperty("State").GetProperty("ErrorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsRedaction_PlainLoggerCalls_SecondSinkNeverSeesConfiguredOrKeyShapedSecrets()
+    {
+        var output = await ConsoleCapture.RunAsync(
+            SecretsConfiguration,
+            services =>
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("App.Plain");
+#pragma warning disable CA1848, CA2254 // the plain extension methods are what many applications call
+                logger.LogWarning("Retrying with {Key} after {Error}", ConfiguredKey, $"bad key {OpenAiKey}");
+                logger.LogError(Thrown(), $"Upstream said: incorrect key {OpenAiKey}");
+#pragma warning restore CA1848, CA2254
+                return Task.CompletedTask;
+            });
+
+        Assert.Equal(2, output.Records.Count);
+        foreach (var secret in AllSecrets)
+        {
+            Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, output.RecordsText, StringComparison.Ordinal);
+        }
+
+        var retry = output.Records[0];
+        Assert.Equal("Retrying with [REDACTED] after bad key [REDACTED]", retry.Message);
+        Assert.Equal("Retrying with {Key} after {Error}", retry.GetStructuredStateValue("{OriginalFormat}"));
+        var error = output.Records[1];
+        Assert.StartsWith("System.InvalidOperationException: Upstream rejected key [REDACTED]", error.Exception!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Upstream rejected key [REDACTED] for tenant acme", error.Exception.Message);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsRedaction_HexIdsAndExceptionsWithoutSecrets_PassUnchanged()
+    {
+        const string hexId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var plain = new InvalidOperationException("nothing secret here");
+        var output = await ConsoleCapture.RunAsync(
+            new Dictionary<string, string?>(),
+            async services =>
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("App.Ids");
+                logger.UpstreamFailed(plain, $"trace {hexId}");
+                await services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
+                    Workflow.Create("hex-run").AddLlmStep("ask", "Hello").Build(), options: new WorkflowRunOptions { CorrelationId = hexId });
+            });
+
+        Assert.Same(plain, output.Records[0].Exception);
+        Assert.Equal($"trace {hexId}", output.Records[0].GetStructuredStateValue("Target"));
+        Assert.All(output.Events(1001), t => Assert.Equal(hexId, t.GetProperty("State").GetProperty("CorrelationId").GetString()));
+        Assert.DoesNotContain("[REDACTED]", output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsRedaction_DataClassifiedParameters_AreRedactedByTheirClassificationInEverySink()
+    {
+        const string plainSecret = "hunter2-is-not-a-key-shape";
+        var output = await ConsoleCapture.RunAsync(
+            SecretsConfiguration,
+            services =>
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine");
+                logger.ClassifiedPrompt($"Summarize the otter memo; my key is {ConfiguredKey} or {OpenAiKey}", plainSecret, "step-1");
+                return Task.CompletedTask;
+            });
+
+        var record = Assert.Single(output.Records);
+        Assert.Equal("Prompt of step-1: Summarize the otter memo; my key is [REDACTED] or [REDACTED] (credential [REDACTED])", record.Message);
+        Assert.Equal("Summarize the otter memo; my key is [REDACTED] or [REDACTED]", record.GetStructuredStateValue("Prompt"));
+        Assert.Equal("[REDACTED]", record.GetStructuredStateValue("Credential"));
+        Assert.Equal("step-1", record.GetStructuredStateValue("StepName"));
+        var line = Assert.Single(output.Events(9003));
+        Assert.Equal("[REDACTED]", line.GetProperty("State").GetProperty("Credential").GetString());
+        Assert.DoesNotContain("TagJoiner", output.Text, StringComparison.Ordinal);
+        foreach (var secret in AllSecrets.Append(plainSecret))
+        {
+            Assert.DoesNotContain(secret, output.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, output.RecordsText, StringComparison.Ordinal);
+        }
     }
 
     private static InvalidOperationException Thrown()
@@ -203,4 +288,15 @@ internal static partial class RedactionTestLog
 
     [LoggerMessage(EventId = 9002, EventName = "UpstreamFailed", Level = LogLevel.Error, Message = "Upstream {Target} failed.")]
     public static partial void UpstreamFailed(this ILogger logger, Exception exception, string target);
+
+    // The shape Core's events take once classified (see docs/observability.md): the attributes mirror the library's
+    // GenAiWorkflows taxonomy.
+    [LoggerMessage(EventId = 9003, EventName = "ClassifiedPrompt", Level = LogLevel.Information,
+        Message = "Prompt of {StepName}: {Prompt} (credential {Credential})")]
+    public static partial void ClassifiedPrompt(
+        this ILogger logger, [UserContentData] string prompt, [SecretData] string credential, string stepName);
 }
+
+internal sealed class UserContentDataAttribute() : DataClassificationAttribute(new DataClassification("GenAiWorkflows", "UserContent"));
+
+internal sealed class SecretDataAttribute() : DataClassificationAttribute(new DataClassification("GenAiWorkflows", "Secret"));

@@ -1,0 +1,204 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Options;
+
+namespace Workflows.Hosting;
+
+/// <summary>
+/// Reports keys under <c>GenAiWorkflows</c> that nothing reads (a typo such as <c>Temprature</c>) with the key path, where it
+/// was set and the nearest valid key, so that host start fails instead of the setting being silently ignored.
+/// </summary>
+/// <remarks>
+/// Known keys are the bindable properties of <see cref="GenAiWorkflowOptions"/> and, recursively, of its settings objects
+/// (<c>Budget</c>, <c>Pricing:&lt;model&gt;</c>, <c>Workflows:&lt;name&gt;</c>, <c>Workflows:&lt;name&gt;:Steps:&lt;i&gt;</c>),
+/// plus the sections declared with <c>AddConfigurationSection</c> (always <c>Providers</c>), which their owners check.
+/// </remarks>
+internal sealed class UnknownConfigurationKeysValidator(
+    IEnumerable<ConfigurationSectionRegistration> sections, IConfiguration? configuration = null) : IValidateOptions<GenAiWorkflowOptions>
+{
+    /// <summary>Sections under <c>GenAiWorkflows</c> that are always owned by something else.</summary>
+    public static readonly IReadOnlyList<string> OwnedSections = ["Providers"];
+
+    private const int MaxDepth = 6;
+
+    public ValidateOptionsResult Validate(string? name, GenAiWorkflowOptions options)
+    {
+        if (configuration is null || (name is not null && name != Options.DefaultName))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var owned = OwnedSections.Concat(sections.Select(static s => s.Key)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var failures = new List<string>();
+        Check(configuration.GetSection(GenAiWorkflowOptions.SectionName), typeof(GenAiWorkflowOptions), owned, failures, depth: 0);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void Check(IConfigurationSection section, Type type, HashSet<string>? owned, List<string> failures, int depth)
+    {
+        var properties = BindableProperties(type);
+        foreach (var child in section.GetChildren())
+        {
+            if (owned?.Contains(child.Key) == true)
+            {
+                continue;
+            }
+
+            var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                var valid = properties.Select(static p => p.Name).Concat(owned ?? []).ToArray();
+                failures.Add(Describe(child, valid));
+                continue;
+            }
+
+            if (depth >= MaxDepth)
+            {
+                continue;
+            }
+
+            if (ElementType(property.PropertyType) is { } elementType && IsSettingsObject(elementType))
+            {
+                foreach (var item in child.GetChildren())
+                {
+                    Check(item, elementType, owned: null, failures, depth + 1);
+                }
+            }
+            else if (IsSettingsObject(property.PropertyType))
+            {
+                Check(child, property.PropertyType, owned: null, failures, depth + 1);
+            }
+        }
+    }
+
+    private string Describe(IConfigurationSection unknown, string[] valid)
+    {
+        var nearest = Nearest(unknown.Key, valid);
+        var parent = unknown.Path[..^unknown.Key.Length];
+        var suggestion = nearest is null
+            ? $"The settings here are: {string.Join(", ", valid.Order(StringComparer.Ordinal))}."
+            : $"Did you mean {parent}{nearest}?";
+        var source = SourceOf(unknown) is { } where ? $" (set in {where})" : string.Empty;
+        return $"{unknown.Path} is not a known setting{source}, so it would be ignored. {suggestion} " +
+               "Fix or remove the key in appsettings.json, config.yaml or the environment.";
+    }
+
+    /// <summary>Names the configuration source that set the key (the last one wins), for the error message.</summary>
+    private string? SourceOf(IConfigurationSection unknown)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return null;
+        }
+
+        // A section has no value of its own: look for the first key below it.
+        var leaf = unknown.Value is not null
+            ? unknown.Path
+            : unknown.AsEnumerable().Where(static kv => kv.Value is not null).Select(static kv => kv.Key).FirstOrDefault();
+        if (leaf is null)
+        {
+            return null;
+        }
+
+        foreach (var provider in root.Providers.Reverse())
+        {
+            if (provider.TryGet(leaf, out _))
+            {
+                return provider switch
+                {
+                    FileConfigurationProvider file => $"'{file.Source.Path}'",
+                    EnvironmentVariablesConfigurationProvider => $"the environment variable {EnvironmentVariableNames.Canonical(leaf)}",
+                    _ when provider.GetType().DeclaringType == typeof(FlatEnvironmentVariablesConfigurationSource) =>
+                        $"a GENAI_WORKFLOW_* environment variable ({EnvironmentVariableNames.Alias(leaf) ?? leaf})",
+                    _ => provider.ToString(),
+                };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The closest valid key by edit distance, when it is close enough to be a typo.</summary>
+    internal static string? Nearest(string key, IEnumerable<string> valid)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in valid)
+        {
+            // A shortened key (MaxCost for MaxCostUsd) is a typo too.
+            if (key.Length >= 4 && candidate.StartsWith(key, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+
+            var distance = Distance(key.ToUpperInvariant(), candidate.ToUpperInvariant());
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+
+        return best is not null && bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    /// <summary>Properties the binder sets: writable ones, and get-only settings objects or collections it fills.</summary>
+    private static PropertyInfo[] BindableProperties(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(static p => p.GetIndexParameters().Length == 0
+                               && (p.SetMethod?.IsPublic == true || ElementType(p.PropertyType) is not null || IsSettingsObject(p.PropertyType)))];
+
+    private static bool IsSettingsObject(Type type) =>
+        type.IsClass && type != typeof(string) && type != typeof(Uri) && !type.IsArray && ElementType(type) is null
+        && type.Namespace?.StartsWith("Workflows", StringComparison.Ordinal) == true;
+
+    /// <summary>The element type of a list or of a string-keyed dictionary of settings objects; null for anything else.</summary>
+    private static Type? ElementType(Type type)
+    {
+        foreach (var candidate in type.GetInterfaces().Append(type))
+        {
+            if (!candidate.IsGenericType)
+            {
+                continue;
+            }
+
+            var definition = candidate.GetGenericTypeDefinition();
+            var arguments = candidate.GetGenericArguments();
+            if (definition == typeof(IDictionary<,>) && arguments[0] == typeof(string))
+            {
+                return arguments[1];
+            }
+
+            if (definition == typeof(IList<>))
+            {
+                return arguments[0];
+            }
+        }
+
+        return null;
+    }
+}

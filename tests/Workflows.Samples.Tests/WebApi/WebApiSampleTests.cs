@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Workflows.Samples.WebApi;
+
+namespace Workflows.Samples.Tests.WebApi;
+
+/// <summary>Starts the sample on a real Kestrel listener on a loopback port and talks to it over HTTP.</summary>
+public sealed class WebApiSampleTests : IAsyncLifetime, IDisposable
+{
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    private HttpClient Client => _client!;
+
+    private FakeLogCollector Logs => _app!.Services.GetRequiredService<FakeLogCollector>();
+
+    public Task InitializeAsync() => StartAsync(mockLatencyMs: 0);
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        _client = null;
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public void Dispose() => _client?.Dispose();
+
+    private async Task StartAsync(int mockLatencyMs, double timeoutSeconds = 60)
+    {
+        await DisposeAsync();
+        _app = WebApiApp.Create(
+            ["--urls", "http://127.0.0.1:0"],
+            SampleDirectory.Of("Workflows.Samples.WebApi"),
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(
+                [
+                    new("Sample:MockLatencyMs", mockLatencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new("Sample:ConsoleTelemetry", "false"),
+                    new("GenAiWorkflows:DefaultProvider", "mock"),
+                    new("GenAiWorkflows:TimeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning"),
+                ]);
+                builder.Logging.AddFakeLogging();
+            });
+        await _app.StartAsync().WaitAsync(SampleDirectory.Timeout);
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()), Timeout = SampleDirectory.Timeout };
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task PostRun_KnownWorkflow_ReturnsCompletedResultWithStepsUsageCostAndDurations()
+    {
+        Assert.StartsWith("http://127.0.0.1:", Client.BaseAddress!.ToString(), StringComparison.Ordinal);
+
+        using var response = await Client.PostAsync("/workflows/product-listing/runs", Json("""{"product":"a desk lamp"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Completed", body.GetProperty("status").GetString());
+        Assert.Equal("product-listing", body.GetProperty("workflow").GetString());
+        Assert.Equal("a desk lamp, built for every day.", body.GetProperty("output").GetString());
+        Assert.Equal(2, body.GetProperty("modelCalls").GetInt32());
+        Assert.True(body.GetProperty("usage").GetProperty("totalTokens").GetInt64() > 0);
+        Assert.True(body.GetProperty("cost").GetProperty("amountUsd").GetDecimal() > 0);
+        Assert.True(body.GetProperty("durationMs").GetDouble() > 0);
+        var steps = body.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["description", "tagline"], steps.Select(static s => s.GetProperty("name").GetString()));
+        Assert.All(steps, static s => Assert.Equal("Completed", s.GetProperty("status").GetString()));
+        Assert.All(steps, static s => Assert.Equal("mock", s.GetProperty("provider").GetString()));
+        Assert.Equal(body.GetProperty("correlationId").GetString(), response.Headers.GetValues("X-Correlation-Id").Single());
+    }
+
+    [Fact]
+    public async Task PostRun_UnknownWorkflow_Returns404ProblemNamingTheRegisteredOnes()
+    {
+        using var response = await Client.PostAsync("/workflows/nope/runs", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.Contains("'nope'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("summarize", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/json", "[1, 2]", "it is an array")]
+    [InlineData("application/json", "\"text\"", "it is a string")]
+    [InlineData("application/json", "{\"text\":", "not valid JSON")]
+    [InlineData("text/plain", "{\"text\":\"hi\"}", "'text/plain")]
+    public async Task PostRun_BadInputs_Returns400ProblemSayingWhatIsWrong(string contentType, string body, string expected)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+
+        using var response = await Client.PostAsync("/workflows/summarize/runs", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(expected, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostRun_RunFails_Returns422WithTheErrorAndNoStackTrace()
+    {
+        using var response = await Client.PostAsync("/workflows/summarize/runs", Json("""{"txt":"typo in the input name"}"""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("Failed", body.GetProperty("status").GetString());
+        Assert.Equal("summary", body.GetProperty("error").GetProperty("step").GetString());
+        Assert.Contains("'text'", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostRun_RunTimesOut_Returns504WithStatusTimedOut()
+    {
+        await StartAsync(mockLatencyMs: 10_000, timeoutSeconds: 0.2);
+
+        using var response = await Client.PostAsync("/workflows/summarize/runs", Json("""{"text":"slow"}"""));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("TimedOut", body.GetProperty("status").GetString());
+        Assert.Equal("TimedOut", body.GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Health_ReportsEachProviderAndWhetherItInitialized()
+    {
+        var health = await Client.GetFromJsonAsync<JsonElement>("/health");
+
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        var mock = Assert.Single(health.GetProperty("providers").EnumerateArray());
+        Assert.Equal("mock", mock.GetProperty("name").GetString());
+        Assert.True(mock.GetProperty("initialized").GetBoolean());
+    }
+
+    [Fact]
+    public async Task PostRun_ClientDisconnects_CancelsTheRun()
+    {
+        await StartAsync(mockLatencyMs: 10_000);
+        using var disconnect = new CancellationTokenSource();
+        var request = Client.PostAsync("/workflows/summarize/runs", Json("""{"text":"a long document"}"""), disconnect.Token);
+        await WaitForAsync(() => Logs.GetSnapshot().Any(static r => r.Id.Id == 1001 && Equals(r.GetStructuredStateValue("ToStatus"), "Running")));
+
+        await disconnect.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        var ended = await WaitForAsync(() => Logs.GetSnapshot().FirstOrDefault(static r => r.Id.Id == 5001));
+        Assert.Equal("Cancelled", ended.GetStructuredStateValue("Status"));
+        Assert.Equal("True", ended.GetStructuredStateValue("ClientDisconnected"));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe)
+    {
+        var deadline = DateTime.UtcNow + SampleDirectory.Timeout;
+        while (true)
+        {
+            if (probe() is { } found && found is not false)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the run.");
+            await Task.Delay(20);
+        }
+    }
+}
