@@ -259,7 +259,7 @@ public sealed partial class PiiDetector
 
     // Optional 1 / +1 prefix; (NXX) NXX-XXXX, NXX-NXX-XXXX, dots, spaces or 10 digits; optional extension.
     [GeneratedRegex(
-        @"(?:\+?1[ .-]?)?(?:\(\d{3}\) ?\d{3}[-. ]\d{4}|\(\d{3}\)\d{3}-?\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4}|\d{3} \d{3} \d{4}|\d{10})" +
+        @"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ -]?\d{3}[-. ]\d{4}|\(\d{3}\)\d{3}-?\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4}|\d{3} \d{3} \d{4}|\d{10})" +
         @"(?:[ ,]{0,3}(?:ext|x|extension)[.:]? ?\d{1,7})?\b",
         Linear | RegexOptions.IgnoreCase)]
     private static partial Regex NanpPhoneRegex();

@@ -86,6 +86,7 @@ public sealed class PiiDetectorTests
     [Theory]
     [InlineData("Call (415) 555-0132 now", "(415) 555-0132")]
     [InlineData("Call (415)555-0132 now", "(415)555-0132")]
+    [InlineData("Call (415)-555-0132 now", "(415)-555-0132")]
     [InlineData("Call 415-555-0132 now", "415-555-0132")]
     [InlineData("Call 415.555.0132 now", "415.555.0132")]
     [InlineData("Call 415 555 0132 now", "415 555 0132")]
