@@ -410,7 +410,7 @@ public sealed partial class PromptInjectionDetector
         @"|<</?sys>>" +
         @"|</?(?:system|sys|instructions?|admin|developer|assistant)(?:\s(?:mode|message|prompt|note|override))?>" +
         @"|#{2,}\s?(?:system|assistant|developer|admin)(?:\s(?:message|prompt|instructions?))?\s?:" +
-        @"|(?:^|\n|[-=#>*_]{3,}\s?)(?:system|developer|admin)(?:\s(?:message|prompt|note))?\s?:\s?[a-z""'<\[]" +
+        @"|(?:^|\n|[-=#>*_]{3,}\s?)(?:system|developer|admin)(?:\s(?:message|prompt|note))?\s?:\x20?(?:[a-z""'<\[]\S*\x20){2}" +
         @"|\[(?:admin(?:istrator)?|system|developer|sys)\s(?:message|note|request|override|instructions?|prompt|command)\s?(?::|\])" +
         @"|\[(?:admin(?:istrator)?|system|developer|sys)\s?:|\[system\]" +
         @"|\b(?:admin(?:istrator)?|system|developer|root)\s(?:request|note|message|instruction|command|override)\s?::" +

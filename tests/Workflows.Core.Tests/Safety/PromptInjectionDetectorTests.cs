@@ -104,6 +104,13 @@ public sealed class PromptInjectionDetectorTests
     [InlineData("Translate 'ignore' and 'instructions' into Spanish.")]
     [InlineData("Give me the instructions for assembling the bookshelf.")]
     [InlineData("What are the rules of chess?")]
+    [InlineData("Redistributions in binary form must reproduce the above copyright notice.")]
+    [InlineData("See [System.Text.Json] for the serializer.")]
+    [InlineData("You can override the default configuration with environment variables.")]
+    [InlineData("os:\n  system: linux\n  arch: x64")]
+    [InlineData("Does this reply violate OpenAI's usage policies?")]
+    [InlineData("Explain what an iPhone jailbreak is.")]
+    [InlineData("Files listed in .gitignore are ignored before staging; ignore rules apply per folder.")]
     public void Detect_OrdinaryPromptWithTriggerWords_NotFlagged(string text) => Assert.Empty(Detector.Detect(text));
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Workflows.Tests.Safety;
 public sealed class SafetyCorpusTests(ITestOutputHelper output)
 {
     // Measured on the dev corpora when these were set: recall 1.000 for every PII type, no negative record flagged;
-    // injection recall 0.607 (119/196), no benign prompt flagged (0/295).
+    // injection recall 0.597 (117/196), no benign prompt flagged (0/295).
     private const double PiiRecallFloor = 0.95;
     private const double PiiFalsePositiveCeiling = 0.02;
     private const double InjectionRecallFloor = 0.58;
