@@ -148,6 +148,15 @@ public sealed class PiiDetectorTests
     }
 
     [Fact]
+    public void Redact_ReadmeExample_GivesTheDocumentedOutput()
+    {
+        var text = "Call 415-555-0132 or mail jane.doe@example.com; card 4111 1111 1111 1111.";
+
+        Assert.Equal("PHONE at 5 (length 12)", Detector.Detect(text)[0].ToString());
+        Assert.Equal("Call [PHONE] or mail [EMAIL]; card [CREDIT_CARD].", Detector.Redact(text));
+    }
+
+    [Fact]
     public void Redact_NothingFound_ReturnsSameInstance()
     {
         var text = "Reveal nothing: 12 apples, 3.5 kg, version 10.0.401.";
