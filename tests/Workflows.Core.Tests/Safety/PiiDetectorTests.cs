@@ -90,6 +90,7 @@ public sealed class PiiDetectorTests
     [InlineData("Call 415-555-0132 now", "415-555-0132")]
     [InlineData("Call 415.555.0132 now", "415.555.0132")]
     [InlineData("Call 415 555 0132 now", "415 555 0132")]
+    [InlineData("Call 415 555-0132 now", "415 555-0132")]
     [InlineData("Call 4155550132 now", "4155550132")]
     [InlineData("Call +1 415-555-0132 now", "+1 415-555-0132")]
     [InlineData("Call 1-415-555-0132 now", "1-415-555-0132")]
