@@ -17,4 +17,7 @@ public class PromptInjectionDetectorBenchmarks
 
     [Benchmark]
     public int Detect() => _detector.Detect(_text).Count;
+
+    [Benchmark]
+    public bool ContainsInjection() => _detector.ContainsInjection(_text);
 }

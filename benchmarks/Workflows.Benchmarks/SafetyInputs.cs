@@ -25,7 +25,7 @@ public static class SafetyInputs
     /// <summary>Builds the named input.</summary>
     /// <param name="kind">
     /// <c>prose</c> (ordinary business text, no PII), <c>prose-pii</c> (ordinary text, one finding of each PII type per
-    /// 5 sentences), <c>digits</c>, <c>at-signs</c>, <c>dots-dashes</c>, <c>attacks</c>, <c>confusables</c>.
+    /// about 1.2 KB), <c>digits</c>, <c>at-signs</c>, <c>dots-dashes</c>, <c>attacks</c>, <c>confusables</c>.
     /// </param>
     /// <returns>The input text.</returns>
     public static string Create(string kind) => kind switch

@@ -7,8 +7,9 @@ namespace Workflows;
 /// Folds text into the form the injection patterns are written for, remembering where each character came from:
 /// compatibility forms (fullwidth letters, ligatures, mathematical alphanumerics) to their plain letters, diacritics,
 /// zero-width and other format characters removed, common Cyrillic and Greek look-alikes mapped to Latin, lower case,
-/// whitespace runs collapsed to one space (or one line break when the run holds one), typographic quotes to ASCII, and
-/// leetspeak digits inside words (<c>1gn0re</c>) to letters.
+/// whitespace runs collapsed to one space (or one line break when the run holds one), typographic quotes to ASCII,
+/// invisible Unicode tag characters (U+E0020-U+E007E) to the ASCII they encode, and leetspeak digits inside words
+/// (<c>1gn0re</c>) to letters.
 /// </summary>
 internal static class InjectionTextNormalizer
 {
@@ -43,7 +44,12 @@ internal static class InjectionTextNormalizer
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 width = 2;
-                folded = Fold(text.Substring(i, 2));
+                var codePoint = char.ConvertToUtf32(c, text[i + 1]);
+
+                // Unicode tag characters spell ASCII invisibly ("ASCII smuggling"): read them as the ASCII they encode.
+                folded = codePoint is >= 0xE0020 and <= 0xE007E
+                    ? char.ToLowerInvariant((char)(codePoint - 0xE0000)).ToString()
+                    : Fold(text.Substring(i, 2));
             }
             else
             {

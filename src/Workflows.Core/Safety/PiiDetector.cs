@@ -257,9 +257,9 @@ public sealed partial class PiiDetector
     [GeneratedRegex(@"\b(?:\d{3}-\d{2}-\d{4}|\d{3}\.\d{2}\.\d{4}|\d{3} \d{2} \d{4})\b", Linear)]
     private static partial Regex SsnRegex();
 
-    // Optional 1 / +1 prefix; (NXX) NXX-XXXX, NXX-NXX-XXXX, dots, spaces or 10 digits; optional extension.
+    // Optional 1 / +1 prefix; (NXX) NXX-XXXX, NXX-NXX-XXXX, dots, spaces (NXX NXX-XXXX too) or 10 digits; optional extension.
     [GeneratedRegex(
-        @"(?:\+?1[ .-]?)?(?:\(\d{3}\) ?\d{3}[-. ]\d{4}|\(\d{3}\)\d{3}-?\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4}|\d{3} \d{3} \d{4}|\d{10})" +
+        @"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ -]?\d{3}[-. ]\d{4}|\(\d{3}\)\d{3}-?\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4}|\d{3} \d{3}[ -]\d{4}|\d{10})" +
         @"(?:[ ,]{0,3}(?:ext|x|extension)[.:]? ?\d{1,7})?\b",
         Linear | RegexOptions.IgnoreCase)]
     private static partial Regex NanpPhoneRegex();

@@ -22,7 +22,7 @@ public sealed class PiiRecognizer
     private readonly Func<string, IEnumerable<Range>>? _find;
 
     /// <summary>Initializes a recognizer from a regular expression pattern; every match is a finding.</summary>
-    /// <param name="name">The name: a letter, then letters, digits or underscores (for example <c>EMPLOYEE_ID</c>).</param>
+    /// <param name="name">The name: a letter, then letters, digits, <c>_</c> or <c>-</c> (for example <c>EMPLOYEE_ID</c>).</param>
     /// <param name="pattern">The .NET regular expression.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid name, or <paramref name="pattern"/> is not a valid regular expression.</exception>
@@ -32,7 +32,7 @@ public sealed class PiiRecognizer
     }
 
     /// <summary>Initializes a recognizer from a regular expression; every match is a finding.</summary>
-    /// <param name="name">The name: a letter, then letters, digits or underscores (for example <c>EMPLOYEE_ID</c>).</param>
+    /// <param name="name">The name: a letter, then letters, digits, <c>_</c> or <c>-</c> (for example <c>EMPLOYEE_ID</c>).</param>
     /// <param name="regex">The regular expression, used as given.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="regex"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid name.</exception>
@@ -44,7 +44,7 @@ public sealed class PiiRecognizer
     }
 
     /// <summary>Initializes a recognizer from a delegate that returns the ranges of the text it recognizes.</summary>
-    /// <param name="name">The name: a letter, then letters, digits or underscores (for example <c>EMPLOYEE_ID</c>).</param>
+    /// <param name="name">The name: a letter, then letters, digits, <c>_</c> or <c>-</c> (for example <c>EMPLOYEE_ID</c>).</param>
     /// <param name="find">Returns the ranges found in the text it is given; empty ranges are ignored.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="find"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid name.</exception>

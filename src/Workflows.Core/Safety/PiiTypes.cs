@@ -22,8 +22,9 @@ public static class PiiTypes
     public const string CreditCard = "CREDIT_CARD";
 
     /// <summary>
-    /// A North American phone number (<c>(NXX) NXX-XXXX</c>, <c>NXX-NXX-XXXX</c>, dots or spaces, 10 digits, an optional
-    /// <c>1</c>/<c>+1</c> prefix and extension) or an E.164 number (<c>+</c> and 8 to 15 digits). Masked as <c>[PHONE]</c>.
+    /// A North American phone number (<c>(NXX) NXX-XXXX</c>, <c>NXX-NXX-XXXX</c>, dots or spaces, <c>NXX NXX-XXXX</c>,
+    /// 10 digits, an optional <c>1</c>/<c>+1</c> prefix and extension) or an E.164 number (<c>+</c> and 8 to 15 digits).
+    /// Masked as <c>[PHONE]</c>.
     /// </summary>
     public const string Phone = "PHONE";
 }

@@ -86,9 +86,11 @@ public sealed class PiiDetectorTests
     [Theory]
     [InlineData("Call (415) 555-0132 now", "(415) 555-0132")]
     [InlineData("Call (415)555-0132 now", "(415)555-0132")]
+    [InlineData("Call (415)-555-0132 now", "(415)-555-0132")]
     [InlineData("Call 415-555-0132 now", "415-555-0132")]
     [InlineData("Call 415.555.0132 now", "415.555.0132")]
     [InlineData("Call 415 555 0132 now", "415 555 0132")]
+    [InlineData("Call 415 555-0132 now", "415 555-0132")]
     [InlineData("Call 4155550132 now", "4155550132")]
     [InlineData("Call +1 415-555-0132 now", "+1 415-555-0132")]
     [InlineData("Call 1-415-555-0132 now", "1-415-555-0132")]
@@ -144,6 +146,15 @@ public sealed class PiiDetectorTests
         var redacted = Detector.Redact(text);
 
         Assert.Equal("Héllo 👋\tmail [EMAIL],\r\ncall [PHONE]; SSN [SSN] — card [CREDIT_CARD]!  ", redacted);
+    }
+
+    [Fact]
+    public void Redact_ReadmeExample_GivesTheDocumentedOutput()
+    {
+        var text = "Call 415-555-0132 or mail jane.doe@example.com; card 4111 1111 1111 1111.";
+
+        Assert.Equal("PHONE at 5 (length 12)", Detector.Detect(text)[0].ToString());
+        Assert.Equal("Call [PHONE] or mail [EMAIL]; card [CREDIT_CARD].", Detector.Redact(text));
     }
 
     [Fact]

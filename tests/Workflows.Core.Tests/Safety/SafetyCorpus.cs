@@ -72,6 +72,11 @@ internal static class SafetyCorpus
         foreach (var record in Injection)
         {
             var flagged = detector.ContainsInjection(record.Text);
+            if (flagged != detector.Detect(record.Text).Count > 0)
+            {
+                throw new InvalidOperationException($"{record.Id}: ContainsInjection and Detect disagree.");
+            }
+
             if (record.Label == 1)
             {
                 score.Injections++;

@@ -10,7 +10,8 @@ namespace Workflows.Tests.Safety;
 public sealed class SafetyCorpusTests(ITestOutputHelper output)
 {
     // Measured on the dev corpora when these were set: recall 1.000 for every PII type, no negative record flagged;
-    // injection recall 0.607 (119/196), no benign prompt flagged (0/295).
+    // injection recall 0.597 (117/196), no benign prompt flagged (0/295). A PII floor of 0.95 allows no missed SSN (of 19)
+    // and two or three missed emails, phones or cards; 2% allows three flagged negatives (of 154) or five benign prompts.
     private const double PiiRecallFloor = 0.95;
     private const double PiiFalsePositiveCeiling = 0.02;
     private const double InjectionRecallFloor = 0.58;
@@ -69,6 +70,8 @@ public sealed class SafetyCorpusTests(ITestOutputHelper output)
         Assert.Empty(flagged);
     }
 
+    /// <summary>Writes the full scoring (misses and false alarms included) to the test output, and to the file named by
+    /// the <c>SAFETY_REPORT</c> environment variable when it is set; the README's tables come from it.</summary>
     [SharedFixtureFact]
     public void Report_DevCorpora_WritesMeasurementsToOutput()
     {
