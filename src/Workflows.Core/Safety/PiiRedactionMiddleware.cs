@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using static Workflows.TelemetryNames;
 
@@ -11,8 +12,8 @@ namespace Workflows;
 /// </summary>
 /// <remarks>
 /// Register it with <c>builder.UsePiiRedaction()</c>, with <c>GenAiWorkflows:Safety:Pii:Enabled=true</c>, or without a
-/// host with <c>engine.Use(new PiiRedactionMiddleware(options))</c>. Roles and non-text contents (images, tool calls and
-/// results) are kept as they are. A block ends the run as Failed with <see cref="ErrorKind.GuardrailBlocked"/> before
+/// host with <c>engine.Use(new PiiRedactionMiddleware(options))</c>. Tool results fed back to the model (string or JSON
+/// results) are redacted like text; roles and other contents (images, tool calls) are kept as they are. A block ends the run as Failed with <see cref="ErrorKind.GuardrailBlocked"/> before
 /// the call is sent. Each check records an <c>apply_guardrail pii</c> span; the detected values never appear in logs,
 /// telemetry or errors. In a streamed run the response's text deltas have already been sent when the output is scanned;
 /// the redacted (or blocked) response is what the step outputs.
@@ -135,6 +136,25 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
             List<AIContent>? contents = null;
             for (var i = 0; i < message.Contents.Count; i++)
             {
+                if (message.Contents[i] is FunctionResultContent toolResult && ToolResultText(toolResult) is { Length: > 0 } resultText)
+                {
+                    checkedCount++;
+                    var inResult = _detector.Detect(resultText);
+                    if (inResult.Count == 0)
+                    {
+                        contents?.Add(toolResult);
+                        continue;
+                    }
+
+                    findings.AddRange(inResult.Select(static f => f.Type));
+                    contents ??= [.. message.Contents.Take(i)];
+                    contents.Add(new FunctionResultContent(toolResult.CallId, RedactedToolResult(toolResult, PiiDetector.Redact(resultText, inResult)))
+                    {
+                        AdditionalProperties = toolResult.AdditionalProperties,
+                    });
+                    continue;
+                }
+
                 if (message.Contents[i] is not TextContent { Text: { Length: > 0 } text } textContent)
                 {
                     contents?.Add(message.Contents[i]);
@@ -171,5 +191,33 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
         }
 
         return (result, findings, checkedCount);
+    }
+
+    /// <summary>The text of a tool result the model will read: a string, or the JSON text of a JSON result.</summary>
+    private static string? ToolResultText(FunctionResultContent result) => result.Result switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } json => json.GetString(),
+        JsonElement { ValueKind: JsonValueKind.Object or JsonValueKind.Array } json => json.GetRawText(),
+        _ => null,
+    };
+
+    /// <summary>The redacted result in the shape of the original: masks stay inside JSON strings, so JSON stays JSON.</summary>
+    private static object RedactedToolResult(FunctionResultContent original, string redacted)
+    {
+        if (original.Result is JsonElement { ValueKind: JsonValueKind.Object or JsonValueKind.Array })
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(redacted);
+                return document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                return redacted;
+            }
+        }
+
+        return redacted;
     }
 }

@@ -147,6 +147,39 @@ public sealed class GuardrailPiiTests
     }
 
     [Fact]
+    public async Task BeforeLlmCall_ToolResultHoldsEmail_ModelSeesMaskInSecondRound()
+    {
+        var mock = new MockChatClient()
+            .WithToolCall("customer", "lookup")
+            .WithFallback(static messages => $"Result: {messages.SelectMany(static m => m.Contents).OfType<FunctionResultContent>().LastOrDefault()?.Result}");
+        var tool = AIFunctionFactory.Create(() => $"The customer is {Email}", "lookup");
+        await using var engine = Engine(mock, new PiiRedactionMiddleware());
+        var workflow = new Workflow("tools", [new LlmStep("answer", "Find the customer") { Tools = [tool] }]);
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal(2, mock.CallCount);
+        var fed = mock.Calls[1].Messages.SelectMany(static m => m.Contents).OfType<FunctionResultContent>().Single();
+        Assert.Contains("[EMAIL]", fed.Result?.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Email, result.Output?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BeforeLlmCall_StreamedRun_ModelSeesMasks()
+    {
+        var mock = new MockChatClient();
+        await using var engine = Engine(mock, new PiiRedactionMiddleware());
+
+        await foreach (var _ in engine.StreamAsync(TwoModelSteps(), Inputs($"SSN {Ssn}")))
+        {
+        }
+
+        Assert.All(mock.Calls, static call => Assert.True(call.Streamed));
+        Assert.Equal("Summarize: SSN [SSN]", mock.Calls[0].Prompt);
+    }
+
+    [Fact]
     public void Constructor_UnknownRecognizer_Throws()
     {
         var options = new PiiRedactionOptions();
