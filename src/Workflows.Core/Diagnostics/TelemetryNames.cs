@@ -91,5 +91,9 @@ internal static class TelemetryNames
         public const string TargetInput = "input";
         public const string TargetPrompt = "prompt";
         public const string TargetOutput = "output";
+        public const string FindingNullValue = "null_value";
+        public const string FindingInputTooLong = "input_too_long";
+        public const string FindingRunInputTooLong = "run_input_too_long";
+        public const string FindingUnusedInput = "unused_input";
     }
 }

@@ -18,11 +18,6 @@ namespace Workflows;
 /// </remarks>
 public sealed class InputValidationMiddleware : WorkflowMiddleware
 {
-    private const string NullValue = "null_value";
-    private const string InputTooLong = "input_too_long";
-    private const string RunInputTooLong = "run_input_too_long";
-    private const string UnusedInput = "unused_input";
-
     private readonly int _maxInputLength;
     private readonly int _maxRunInputLength;
     private readonly bool _warnUnusedInputs;
@@ -57,7 +52,7 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
         {
             if (value is null)
             {
-                findings.Add(NullValue);
+                findings.Add(Values.FindingNullValue);
                 names.Add(name);
                 problems.Add($"run input '{name}' is null; pass a value or leave the input out");
                 continue;
@@ -67,7 +62,7 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
             total += size;
             if (size > _maxInputLength)
             {
-                findings.Add(InputTooLong);
+                findings.Add(Values.FindingInputTooLong);
                 names.Add(name);
                 problems.Add(string.Create(
                     CultureInfo.InvariantCulture,
@@ -77,7 +72,7 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
 
         if (total > _maxRunInputLength)
         {
-            findings.Add(RunInputTooLong);
+            findings.Add(Values.FindingRunInputTooLong);
             problems.Add(string.Create(
                 CultureInfo.InvariantCulture,
                 $"the run's inputs are {total} characters long together, more than the {_maxRunInputLength} allowed (GenAiWorkflows:Safety:Inputs:MaxRunInputLength)"));
@@ -98,7 +93,7 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
         if (unused.Count > 0)
         {
             context.Run.Engine.SafetyLogger.UnusedInputs(context.WorkflowName, context.WorkflowId, string.Join(", ", unused));
-            findings.AddRange(unused.Select(static _ => UnusedInput));
+            findings.AddRange(unused.Select(static _ => Values.FindingUnusedInput));
         }
 
         GuardrailReporter.Complete(
