@@ -93,6 +93,24 @@ public sealed class GuardrailPiiTests
     }
 
     [Fact]
+    public async Task BeforeLlmCall_BlockInNonCriticalStep_RunStillFails()
+    {
+        var mock = new MockChatClient();
+        await using var engine = Engine(mock, new PiiRedactionMiddleware(new PiiRedactionOptions { Action = PiiGuardAction.Block }));
+        var workflow = Workflow.Create("optional")
+            .AddLlmStep("first", "Note {text}", isCritical: false)
+            .AddLlmStep("second", "Then something else")
+            .Build();
+
+        var result = await engine.ExecuteAsync(workflow, Inputs(Email));
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.Equal(ErrorKind.GuardrailBlocked, result.Error!.Kind);
+        Assert.Single(result.Steps);
+        Assert.Equal(0, mock.CallCount);
+    }
+
+    [Fact]
     public async Task AfterLlmCall_ScanOutputRedact_StepOutputMasked()
     {
         var mock = new MockChatClient().WithFallback($"Call me at {Email}");
