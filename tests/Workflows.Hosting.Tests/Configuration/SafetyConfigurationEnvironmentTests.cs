@@ -28,4 +28,40 @@ public sealed class SafetyConfigurationEnvironmentTests
         Assert.Equal(PromptInjectionGuardAction.Warn, options.PromptInjection.Action);
         Assert.Equal(77, options.Inputs.MaxInputLength);
     }
+
+    [Fact]
+    public async Task SafetyOptions_FromAppSettingsAndYaml_YamlOverridesJson()
+    {
+        using var test = TestHost.Create(static dir =>
+        {
+            File.WriteAllText(Path.Combine(dir, "appsettings.json"), """
+                { "GenAiWorkflows": { "Safety": {
+                    "Pii": { "Enabled": true, "Action": "Block", "DisabledRecognizers": [ "PHONE" ] },
+                    "Inputs": { "MaxInputLength": 1000 } } } }
+                """);
+            File.WriteAllText(Path.Combine(dir, "config.yaml"), """
+                GenAiWorkflows:
+                  Safety:
+                    Pii:
+                      Action: Redact
+                    PromptInjection:
+                      Enabled: true
+                      ScanStepOutputs: true
+                """);
+        });
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+        test.Services(static s => s.AddGenAiWorkflows());
+        using var host = test.Build();
+
+        await host.StartAsync().WaitAsync(TestHost.Timeout);
+        var options = host.Services.GetRequiredService<IOptions<SafetyOptions>>().Value;
+        await host.StopAsync().WaitAsync(TestHost.Timeout);
+
+        Assert.True(options.Pii.Enabled);
+        Assert.Equal(PiiGuardAction.Redact, options.Pii.Action);
+        Assert.Equal(["PHONE"], options.Pii.DisabledRecognizers);
+        Assert.True(options.PromptInjection.Enabled);
+        Assert.True(options.PromptInjection.ScanStepOutputs);
+        Assert.Equal(1000, options.Inputs.MaxInputLength);
+    }
 }
