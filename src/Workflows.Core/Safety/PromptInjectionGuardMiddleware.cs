@@ -6,8 +6,9 @@ namespace Workflows;
 /// <summary>
 /// A guardrail against prompt injection (<see cref="PromptInjectionPatterns"/>). At the start of a run it judges the
 /// caller's inputs (every string input, and the strings inside collections, dictionaries and JSON values); with
-/// <see cref="PromptInjectionGuardOptions.ScanStepOutputs"/> it also judges every model response, so that an injection
-/// carried by one step's output (indirect injection) does not reach a later step's prompt. It never judges the
+/// <see cref="PromptInjectionGuardOptions.ScanStepOutputs"/> it also judges every model response, and the outputs of
+/// transform and service steps that a later prompt reads, so that an injection carried by one step's output (indirect
+/// injection) does not reach a later step's prompt. It never judges the
 /// workflow author's own prompt templates.
 /// </summary>
 /// <remarks>
@@ -20,6 +21,8 @@ namespace Workflows;
 /// </remarks>
 public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
 {
+    private const string ScannedKey = "Workflows.PromptInjectionGuard.ScannedStepOutputs";
+
     private readonly PromptInjectionDetector _detector;
     private readonly PromptInjectionGuardAction _action;
     private readonly bool _scanStepOutputs;
@@ -98,6 +101,81 @@ public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
             "Remove the instructions from the input, or set GenAiWorkflows:Safety:PromptInjection:Action to Warn.");
     }
 
+    /// <summary>
+    /// With <see cref="PromptInjectionGuardOptions.ScanStepOutputs"/>, judges the outputs of earlier transform and service
+    /// steps that this step's templates read (a fetched web page, a loaded document), once per step, before its first
+    /// model call. Model outputs are judged when they are produced, in <see cref="AfterLlmCallAsync"/>.
+    /// </summary>
+    /// <param name="context">The run and the calling step.</param>
+    /// <param name="request">The request, returned unchanged.</param>
+    /// <param name="cancellationToken">Cancelled with the run.</param>
+    /// <returns>The same request.</returns>
+    public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_scanStepOutputs || context.StepName is not { } stepName)
+        {
+            return ValueTask.FromResult(request);
+        }
+
+        var steps = context.Run.Workflow.Steps;
+        var index = -1;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (string.Equals(steps[i].Name, stepName, StringComparison.Ordinal))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0 || steps[index] is not LlmStep current)
+        {
+            return ValueTask.FromResult(request);
+        }
+
+        var scanned = context.Items.TryGetValue(ScannedKey, out var existing) && existing is HashSet<string> set
+            ? set
+            : (HashSet<string>)(context.Items[ScannedKey] = new HashSet<string>(StringComparer.Ordinal));
+        var variables = current.Prompt.Variables.Concat(current.SystemPrompt?.Variables ?? []).ToArray();
+        foreach (var source in steps.Take(index))
+        {
+            if (source is LlmStep || scanned.Contains(source.Name) ||
+                !variables.Any(v => v == source.Name || v.StartsWith(source.Name + ".", StringComparison.Ordinal)) ||
+                !context.Variables.TryGetValue(source.Name, out var output))
+            {
+                continue;
+            }
+
+            scanned.Add(source.Name);
+            var target = $"output of step '{source.Name}'";
+            var activity = GuardrailReporter.Start(context, Values.GuardrailPromptInjection, Values.TargetOutput);
+            var patterns = new List<string>();
+            var checkedCount = 0;
+            foreach (var text in GuardrailReporter.Strings(output))
+            {
+                checkedCount++;
+                patterns.AddRange(_detector.Detect(text).Select(static f => f.Pattern));
+            }
+
+            var decision = Decide(patterns);
+            GuardrailReporter.Complete(activity, context, Values.GuardrailPromptInjection, target, decision, patterns, checkedCount);
+            if (decision == Values.DecisionBlocked)
+            {
+                var distinct = patterns.Distinct(StringComparer.Ordinal).ToArray();
+                throw new GuardrailBlockedException(
+                    Values.GuardrailPromptInjection,
+                    target,
+                    distinct,
+                    $"The prompt-injection guardrail blocked step '{stepName}' before its model call: the {target}, which its prompt reads, " +
+                    $"matches {string.Join(", ", distinct)} (indirect injection). Check the content that step produced, or set " +
+                    "GenAiWorkflows:Safety:PromptInjection:Action to Warn.");
+            }
+        }
+
+        return ValueTask.FromResult(request);
+    }
+
     /// <inheritdoc />
     public override ValueTask<ChatResponse> AfterLlmCallAsync(
         MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken)
@@ -125,9 +203,7 @@ public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
             }
         }
 
-        var decision = patterns.Count == 0 ? Values.DecisionAllowed
-            : _action == PromptInjectionGuardAction.Warn ? Values.DecisionWarned
-            : Values.DecisionBlocked;
+        var decision = Decide(patterns);
         GuardrailReporter.Complete(activity, context, Values.GuardrailPromptInjection, target, decision, patterns, checkedCount);
         if (decision != Values.DecisionBlocked)
         {
@@ -143,4 +219,9 @@ public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
             "so it was not passed to later steps. Check the content the step processed, or set " +
             "GenAiWorkflows:Safety:PromptInjection:Action to Warn.");
     }
+
+    private string Decide(List<string> patterns) =>
+        patterns.Count == 0 ? Values.DecisionAllowed
+        : _action == PromptInjectionGuardAction.Warn ? Values.DecisionWarned
+        : Values.DecisionBlocked;
 }
