@@ -5,7 +5,7 @@ using Workflows;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds providers, steps and workflows to GenAI Workflows.</summary>
-public static class WorkflowsBuilderExtensions
+public static partial class WorkflowsBuilderExtensions
 {
     /// <summary>
     /// Registers a chat client type as the provider <paramref name="name"/>: the container creates it (a singleton, keyed

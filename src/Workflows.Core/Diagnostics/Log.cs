@@ -65,4 +65,23 @@ internal static partial class Log
     [LoggerMessage(EventId = 1014, EventName = "ModelRefused", Level = LogLevel.Warning,
         Message = "The model refused the request of step {StepName} to {ProviderName} (model {Model}).")]
     public static partial void ModelRefused(this ILogger logger, string stepName, string providerName, string model);
+
+    [LoggerMessage(EventId = 1020, EventName = "GuardrailBlocked", Level = LogLevel.Warning,
+        Message = "Guardrail {Guardrail} blocked workflow {WorkflowName} run {WorkflowId} at the {Target}: {FindingCount} finding(s) of {FindingTypes}.")]
+    public static partial void GuardrailBlocked(
+        this ILogger logger, string guardrail, string workflowName, string workflowId, string target, int findingCount, string findingTypes);
+
+    [LoggerMessage(EventId = 1021, EventName = "GuardrailRedacted", Level = LogLevel.Information,
+        Message = "Guardrail {Guardrail} redacted {FindingCount} finding(s) of {FindingTypes} in the {Target} (workflow {WorkflowName} run {WorkflowId}).")]
+    public static partial void GuardrailRedacted(
+        this ILogger logger, string guardrail, string workflowName, string workflowId, string target, int findingCount, string findingTypes);
+
+    [LoggerMessage(EventId = 1022, EventName = "GuardrailWarned", Level = LogLevel.Warning,
+        Message = "Guardrail {Guardrail} found {FindingCount} finding(s) of {FindingTypes} in the {Target} (workflow {WorkflowName} run {WorkflowId}); warn only, the run goes on.")]
+    public static partial void GuardrailWarned(
+        this ILogger logger, string guardrail, string workflowName, string workflowId, string target, int findingCount, string findingTypes);
+
+    [LoggerMessage(EventId = 1023, EventName = "UnusedInputs", Level = LogLevel.Warning,
+        Message = "Workflow {WorkflowName} run {WorkflowId} was given inputs that no step reads: {InputNames}.")]
+    public static partial void UnusedInputs(this ILogger logger, string workflowName, string workflowId, string inputNames);
 }

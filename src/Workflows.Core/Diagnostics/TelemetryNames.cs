@@ -12,6 +12,7 @@ internal static class TelemetryNames
         public const string InvokeWorkflow = "invoke_workflow";
         public const string Chat = "chat";
         public const string Step = "step";
+        public const string ApplyGuardrail = "apply_guardrail";
     }
 
     public static class Instruments
@@ -23,6 +24,7 @@ internal static class TelemetryNames
         public const string StepDuration = "workflows.step.duration";
         public const string Runs = "workflows.runs";
         public const string Cost = "workflows.cost";
+        public const string GuardrailFindings = "workflows.guardrail.findings";
     }
 
     public static class Attributes
@@ -58,6 +60,18 @@ internal static class TelemetryNames
         public const string StepType = "workflows.step.type";
         public const string StepStatus = "workflows.step.status";
         public const string Provider = "workflows.provider";
+        public const string GuardrailName = "workflows.guardrail.name";
+        public const string GuardrailDecision = "workflows.guardrail.decision";
+        public const string GuardrailTarget = "workflows.guardrail.target";
+        public const string GuardrailFindingTypes = "workflows.guardrail.finding_types";
+        public const string GuardrailFindingType = "workflows.guardrail.finding_type";
+        public const string GuardrailFindingCount = "workflows.guardrail.finding_count";
+        public const string GuardrailCheckedCount = "workflows.guardrail.checked_count";
+    }
+
+    public static class Events
+    {
+        public const string GuardrailResult = "gen_ai.guardrail.result";
     }
 
     public static class Values
@@ -67,5 +81,19 @@ internal static class TelemetryNames
         public const string ErrorTimeout = "timeout";
         public const string ErrorCancelled = "cancelled";
         public const string ErrorOther = "_OTHER";
+        public const string GuardrailPii = "pii";
+        public const string GuardrailPromptInjection = "prompt_injection";
+        public const string GuardrailInputValidation = "input_validation";
+        public const string DecisionAllowed = "allowed";
+        public const string DecisionRedacted = "redacted";
+        public const string DecisionBlocked = "blocked";
+        public const string DecisionWarned = "warned";
+        public const string TargetInput = "input";
+        public const string TargetPrompt = "prompt";
+        public const string TargetOutput = "output";
+        public const string FindingNullValue = "null_value";
+        public const string FindingInputTooLong = "input_too_long";
+        public const string FindingRunInputTooLong = "run_input_too_long";
+        public const string FindingUnusedInput = "unused_input";
     }
 }

@@ -59,6 +59,8 @@ internal sealed class WorkflowInstrumentation : IDisposable
             Instruments.StepDuration, "s", "Duration of a workflow step.", tags: null, advice: operationBuckets);
         Runs = _meter.CreateCounter<long>(Instruments.Runs, "{run}", "Workflow runs, by final status.");
         Cost = _meter.CreateCounter<double>(Instruments.Cost, "USD", "Cost of model calls in US dollars (priced calls only).");
+        GuardrailFindings = _meter.CreateCounter<long>(
+            Instruments.GuardrailFindings, "{finding}", "Findings of the safety guardrails, by guardrail, finding type and decision.");
     }
 
     public Histogram<long> TokenUsage { get; }
@@ -74,6 +76,8 @@ internal sealed class WorkflowInstrumentation : IDisposable
     public Counter<long> Runs { get; }
 
     public Counter<double> Cost { get; }
+
+    public Counter<long> GuardrailFindings { get; }
 
     public static Activity? StartRun(WorkflowRun run)
     {

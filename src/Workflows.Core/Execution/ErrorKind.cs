@@ -32,4 +32,10 @@ public enum ErrorKind
 
     /// <summary>The model's structured output did not parse as, or validate against, the step's output type or schema.</summary>
     InvalidOutput,
+
+    /// <summary>
+    /// A safety guardrail (PII, prompt injection or run-input validation) stopped the run before the offending text reached
+    /// the model or a later step; the error names the guardrail, the input or step, and the finding types, never the text.
+    /// </summary>
+    GuardrailBlocked,
 }

@@ -97,6 +97,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _logger = loggerFactory.CreateLogger("Workflows.Engine");
         StepLogger = loggerFactory.CreateLogger("Workflows.Steps");
         _middlewareLogger = loggerFactory.CreateLogger("Workflows.Middleware");
+        SafetyLogger = loggerFactory.CreateLogger("Workflows.Safety");
         _middleware = middleware?.ToArray() ?? [];
         if (catalog is null)
         {
@@ -111,6 +112,12 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     public ProviderRegistry Providers { get; }
 
     internal ILogger StepLogger { get; }
+
+    /// <summary>Gets the logger of the safety guardrails (category <c>Workflows.Safety</c>).</summary>
+    internal ILogger SafetyLogger { get; }
+
+    /// <summary>Gets the engine's spans and instruments, which the safety guardrails record on.</summary>
+    internal WorkflowInstrumentation Instrumentation => _instrumentation;
 
     /// <summary>
     /// Appends a middleware; hooks run in registration order (middleware registered in the container come first).
@@ -320,7 +327,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
                 break;
             }
 
-            if (step.IsCritical || result.Error?.Kind is ErrorKind.Aborted or ErrorKind.MiddlewareFailed or ErrorKind.BudgetExceeded)
+            if (step.IsCritical || result.Error?.Kind is ErrorKind.Aborted or ErrorKind.MiddlewareFailed or ErrorKind.BudgetExceeded or ErrorKind.GuardrailBlocked)
             {
                 status = WorkflowStatus.Failed;
                 runError = result.Error;
@@ -779,8 +786,11 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
     private static ErrorInfo Classify(Exception exception, string? stepName, string? stepType, Type? pluginType) => exception switch
     {
+        MiddlewareAbortedException { InnerException: GuardrailBlockedException } blocked =>
+            ErrorInfo.FromException(blocked, ErrorKind.GuardrailBlocked, stepName, stepType, blocked.MiddlewareType),
         MiddlewareAbortedException aborted => ErrorInfo.FromException(aborted, ErrorKind.Aborted, stepName, stepType, aborted.MiddlewareType),
         MiddlewareFailedException failed => ErrorInfo.FromException(failed, ErrorKind.MiddlewareFailed, stepName, stepType, failed.MiddlewareType),
+        GuardrailBlockedException blocked => ErrorInfo.FromException(blocked, ErrorKind.GuardrailBlocked, stepName, stepType, pluginType),
         AbortException abort => ErrorInfo.FromException(abort, ErrorKind.Aborted, stepName, stepType, pluginType),
         BudgetExceededException budget => ErrorInfo.FromException(budget, ErrorKind.BudgetExceeded, stepName, stepType),
         ModelRefusalException refusal => ErrorInfo.FromException(refusal, ErrorKind.Refused, stepName, stepType, pluginType),

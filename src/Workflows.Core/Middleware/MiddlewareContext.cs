@@ -15,6 +15,9 @@ public sealed class MiddlewareContext
     /// <summary>Gets the workflow's name.</summary>
     public string WorkflowName => _run.Workflow.Name;
 
+    /// <summary>Gets the run's state, for the library's own middleware.</summary>
+    internal WorkflowRun Run => _run;
+
     /// <summary>Gets the run's id.</summary>
     public string WorkflowId => _run.WorkflowId;
 

@@ -14,7 +14,8 @@ public static class WorkflowsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the workflow engine (<see cref="IWorkflowEngine"/>), the provider registry with the built-in mock,
-    /// <see cref="GenAiWorkflowOptions"/> bound from the <c>GenAiWorkflows</c> section and validated on start, and the
+    /// <see cref="GenAiWorkflowOptions"/> bound from the <c>GenAiWorkflows</c> section and validated on start (and
+    /// <see cref="SafetyOptions"/> from <c>GenAiWorkflows:Safety</c>, whose enabled guardrails apply to every run), and the
     /// hosted service that initializes providers at start and cleans them up at stop. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -42,6 +43,7 @@ public static class WorkflowsServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GenAiWorkflowOptions>, GenAiWorkflowOptionsValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GenAiWorkflowOptions>, UnknownConfigurationKeysValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LoggerFilterOptions>, WorkflowsLogLevelConfigurer>());
+            SafetyRegistration.AddSafetyOptions(services);
 
             services.TryAddSingleton(ProviderRegistryFactory.Create);
 
@@ -73,7 +75,7 @@ public static class WorkflowsServiceCollectionExtensions
                 provider.GetService<ILoggerFactory>(),
                 provider.GetService<TimeProvider>(),
                 provider.GetService<IMeterFactory>(),
-                provider.GetServices<WorkflowMiddleware>()));
+                SafetyRegistration.WithGuardrails(provider, provider.GetServices<WorkflowMiddleware>())));
             services.TryAddSingleton<IWorkflowEngine>(static provider => provider.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkflowsHostedService>());
         }
