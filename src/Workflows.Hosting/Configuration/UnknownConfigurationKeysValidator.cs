@@ -22,6 +22,10 @@ internal sealed class UnknownConfigurationKeysValidator(
 
     private const int MaxDepth = 6;
 
+    private readonly Dictionary<string, Type> _typedSections = sections.Where(static s => s.OptionsType is not null)
+        .GroupBy(static s => s.Key, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(static g => g.Key, static g => g.First().OptionsType!, StringComparer.OrdinalIgnoreCase);
+
     public ValidateOptionsResult Validate(string? name, GenAiWorkflowOptions options)
     {
         if (configuration is null || (name is not null && name != Options.DefaultName))
@@ -42,6 +46,11 @@ internal sealed class UnknownConfigurationKeysValidator(
         {
             if (owned?.Contains(child.Key) == true)
             {
+                if (_typedSections.TryGetValue(child.Key, out var sectionType))
+                {
+                    Check(child, sectionType, owned: null, failures, depth + 1);
+                }
+
                 continue;
             }
 
@@ -176,26 +185,25 @@ internal sealed class UnknownConfigurationKeysValidator(
         type.IsClass && type != typeof(string) && type != typeof(Uri) && !type.IsArray && ElementType(type) is null
         && type.Namespace?.StartsWith("Workflows", StringComparison.Ordinal) == true;
 
-    /// <summary>The element type of a list or of a string-keyed dictionary of settings objects; null for anything else.</summary>
+    /// <summary>The element type of a list, a set or a string-keyed dictionary of settings; null for anything else.</summary>
     private static Type? ElementType(Type type)
     {
-        foreach (var candidate in type.GetInterfaces().Append(type))
+        var candidates = type.GetInterfaces().Append(type).Where(static t => t.IsGenericType).ToArray();
+        foreach (var candidate in candidates)
         {
-            if (!candidate.IsGenericType)
-            {
-                continue;
-            }
-
-            var definition = candidate.GetGenericTypeDefinition();
             var arguments = candidate.GetGenericArguments();
-            if (definition == typeof(IDictionary<,>) && arguments[0] == typeof(string))
+            if (candidate.GetGenericTypeDefinition() == typeof(IDictionary<,>) && arguments[0] == typeof(string))
             {
                 return arguments[1];
             }
+        }
 
-            if (definition == typeof(IList<>))
+        foreach (var candidate in candidates)
+        {
+            var definition = candidate.GetGenericTypeDefinition();
+            if (definition == typeof(IList<>) || definition == typeof(ISet<>) || definition == typeof(ICollection<>))
             {
-                return arguments[0];
+                return candidate.GetGenericArguments()[0];
             }
         }
 

@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WorkflowsConfigurationBuilderExtensions
 {
     /// <summary>
-    /// Declares a section directly under <c>GenAiWorkflows</c> (for example <c>Safety</c>) that a feature binds and validates
+    /// Declares a section directly under <c>GenAiWorkflows</c> (for example <c>Routing</c>) that a feature binds and validates
     /// itself. Without it, host start reports <c>GenAiWorkflows:&lt;key&gt;</c> as an unknown setting. <c>Providers</c> is
     /// always declared: each provider reads and checks its own <c>GenAiWorkflows:Providers:&lt;name&gt;:...</c> keys.
     /// </summary>

@@ -35,6 +35,27 @@ public sealed class UnknownConfigurationKeysValidatorTests
     }
 
     [Fact]
+    public async Task Validate_TypoInSafetySection_NamesKeyAndNearestValidKey()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:Safety:Pii:Enabeld", "true"));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains("GenAiWorkflows:Safety:Pii:Enabeld is not a known setting", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Did you mean GenAiWorkflows:Safety:Pii:Enabled?", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_KnownSafetyKeys_Start()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:Safety:Pii:Enabled", "true"), ("GenAiWorkflows:Safety:PromptInjection:Action", "Warn"));
+
+        await StartsAsync(test);
+    }
+
+    [Fact]
     public async Task Validate_TypoInYaml_NamesTheFile()
     {
         using var test = TestHost.Create(static root => File.WriteAllText(
@@ -85,24 +106,24 @@ public sealed class UnknownConfigurationKeysValidatorTests
         test.Configure(
             ("GenAiWorkflows:Providers:openai:Endpoint", "http://localhost:8080/v1"),
             ("GenAiWorkflows:Providers:anything:WhateverItReads", "x"),
-            ("GenAiWorkflows:Safety:Blocklist:0", "secret project"),
+            ("GenAiWorkflows:Routing:Blocklist:0", "secret project"),
             ("GenAiWorkflows:temperature", "0.5"),
             ("GenAiWorkflows:Workflows:article:Steps:0:Name", "outline"),
             ("GenAiWorkflows:Workflows:article:Steps:0:Prompt", "Outline {topic}"),
             ("GenAiWorkflows:Workflows:article:Budget:MaxTokens", "100"));
 
-        await StartsAsync(test, static wf => wf.AddConfigurationSection("Safety"));
+        await StartsAsync(test, static wf => wf.AddConfigurationSection("Routing"));
     }
 
     [Fact]
     public async Task Validate_UndeclaredSection_IsReported()
     {
         using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:Safety:Blocklist:0", "secret project"));
+        test.Configure(("GenAiWorkflows:Routing:Blocklist:0", "secret project"));
 
         var ex = await StartFailsAsync(test);
 
-        Assert.Contains("GenAiWorkflows:Safety is not a known setting", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GenAiWorkflows:Routing is not a known setting", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
