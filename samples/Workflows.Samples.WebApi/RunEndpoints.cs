@@ -1,3 +1,5 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Workflows.Samples.WebApi;
@@ -6,19 +8,58 @@ namespace Workflows.Samples.WebApi;
 /// <c>POST /workflows/{name}/runs</c>: runs a workflow with the JSON object in the body as its inputs and returns the
 /// run's result. Status codes: 200 Completed, 422 Failed, 504 TimedOut, 503 Cancelled (the server is stopping), each
 /// with the full result in the body; 404 for an unknown workflow and 400 for a body that is not a JSON object, both as
-/// ProblemDetails. A client that disconnects cancels its run.
+/// ProblemDetails. A client that disconnects cancels its run. <c>POST /workflows/{name}/runs/stream</c> takes the same
+/// body and sends the run's events as Server-Sent Events (<c>run_started</c>, <c>step_started</c>, <c>text_delta</c>,
+/// <c>step_completed</c>, <c>run_completed</c> with the same result body as the plain endpoint).
 /// </summary>
 internal static partial class RunEndpoints
 {
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/workflows/{name}/runs", RunAsync);
-
-        // --- Streaming: coming ------------------------------------------------------------------------------------------
-        // GET/POST /workflows/{name}/runs/stream will send the run's events (step started, text deltas, step completed,
-        // run completed) as Server-Sent Events once the engine has StreamAsync. Nothing is mapped here until then.
-        // ------------------------------------------------------------------------------------------------------------------
+        endpoints.MapPost("/workflows/{name}/runs/stream", StreamAsync);
         return endpoints;
+    }
+
+    private static async Task<IResult> StreamAsync(string name, HttpRequest request, IWorkflowEngine engine, CancellationToken cancellationToken)
+    {
+        var (inputs, problem) = await ReadInputsAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        IAsyncEnumerable<WorkflowEvent> events;
+        try
+        {
+            // Looks the workflow up before anything is sent, so an unknown name is still a 404.
+            events = engine.StreamAsync(name, inputs, new WorkflowRunOptions { CorrelationId = request.Headers["X-Correlation-Id"].FirstOrDefault() }, cancellationToken);
+        }
+        catch (WorkflowException ex)
+        {
+            return Results.Problem(title: "Unknown workflow", detail: ex.Message, statusCode: StatusCodes.Status404NotFound,
+                extensions: new Dictionary<string, object?> { ["workflow"] = name });
+        }
+
+        // cancellationToken is HttpContext.RequestAborted: a client that disconnects stops reading, which cancels the run.
+        return TypedResults.ServerSentEvents(ToServerSentEvents(events, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> ToServerSentEvents(
+        IAsyncEnumerable<WorkflowEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in events.WithCancellation(cancellationToken))
+        {
+            yield return e switch
+            {
+                RunStartedEvent started => new SseItem<object>(new { started.WorkflowName, started.WorkflowId, started.CorrelationId }, "run_started"),
+                StepStartedEvent step => new SseItem<object>(new { step.StepName, step.StepType }, "step_started"),
+                TextDeltaEvent delta => new SseItem<object>(new { delta.StepName, delta.Text }, "text_delta"),
+                StepCompletedEvent step => new SseItem<object>(StepResponse.From(step.Result), "step_completed"),
+                RunCompletedEvent done => new SseItem<object>(RunResponse.From(done.Result), "run_completed"),
+                _ => new SseItem<object>(new { Type = e.GetType().Name }, "event"),
+            };
+        }
     }
 
     private static async Task<IResult> RunAsync(

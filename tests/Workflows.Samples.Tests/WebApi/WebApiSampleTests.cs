@@ -85,6 +85,52 @@ public sealed class WebApiSampleTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task PostStream_KnownWorkflow_SendsEventsInOrderEndingWithTheResult()
+    {
+        using var response = await Client.PostAsync("/workflows/product-listing/runs/stream", Json("""{"product":"a desk lamp"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = ParseServerSentEvents(await response.Content.ReadAsStringAsync());
+        Assert.Equal("run_started", events[0].Type);
+        Assert.Equal(["run_started", "step_started", "step_completed", "step_started", "step_completed", "run_completed"],
+            events.Select(static e => e.Type).Where(static t => t != "text_delta").ToArray());
+        var deltas = events.Where(static e => e.Type == "text_delta").Select(static e => e.Data).ToList();
+        Assert.NotEmpty(deltas);
+        Assert.All(deltas, static d => Assert.True(d.TryGetProperty("stepName", out _)));
+        Assert.Equal(
+            "a desk lamp, built for every day.",
+            string.Concat(deltas.Where(static d => d.GetProperty("stepName").GetString() == "tagline").Select(static d => d.GetProperty("text").GetString())));
+        var result = events[^1].Data;
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        Assert.Equal("a desk lamp, built for every day.", result.GetProperty("output").GetString());
+        Assert.Equal(2, result.GetProperty("modelCalls").GetInt32());
+    }
+
+    [Fact]
+    public async Task PostStream_UnknownWorkflow_Returns404Problem()
+    {
+        using var response = await Client.PostAsync("/workflows/nope/runs/stream", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static List<(string Type, JsonElement Data)> ParseServerSentEvents(string text)
+    {
+        var events = new List<(string Type, JsonElement Data)>();
+        foreach (var block in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = block.Split('\n');
+            var type = lines.FirstOrDefault(static l => l.StartsWith("event: ", StringComparison.Ordinal))?["event: ".Length..] ?? "message";
+            var data = string.Concat(lines.Where(static l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(static l => l["data: ".Length..]));
+            events.Add((type, JsonDocument.Parse(data).RootElement.Clone()));
+        }
+
+        return events;
+    }
+
+    [Fact]
     public async Task PostRun_UnknownWorkflow_Returns404ProblemNamingTheRegisteredOnes()
     {
         using var response = await Client.PostAsync("/workflows/nope/runs", Json("{}"));
