@@ -13,7 +13,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, EventName = "RunEndedWithError", Level = LogLevel.Warning,
         Message = "Workflow {WorkflowName} run {WorkflowId} ended {Status}: {ErrorKind} at step {StepName}: {ErrorMessage}")]
     public static partial void RunEndedWithError(
-        this ILogger logger, string workflowName, string workflowId, WorkflowStatus status, ErrorKind errorKind, string? stepName, string errorMessage);
+        this ILogger logger, string workflowName, string workflowId, WorkflowStatus status, ErrorKind errorKind, string? stepName, [UserContentData] string errorMessage);
 
     [LoggerMessage(EventId = 1003, EventName = "StepStarted", Level = LogLevel.Debug,
         Message = "Step {StepName} ({StepType}) started.")]
@@ -44,11 +44,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1009, EventName = "PromptSent", Level = LogLevel.Trace,
         Message = "Prompt of step {StepName}: {Prompt}")]
-    public static partial void PromptSent(this ILogger logger, string stepName, string prompt);
+    public static partial void PromptSent(this ILogger logger, string stepName, [UserContentData] string prompt);
 
     [LoggerMessage(EventId = 1010, EventName = "CompletionReceived", Level = LogLevel.Trace,
         Message = "Completion of step {StepName}: {Completion}")]
-    public static partial void CompletionReceived(this ILogger logger, string stepName, string completion);
+    public static partial void CompletionReceived(this ILogger logger, string stepName, [UserContentData] string completion);
 
     [LoggerMessage(EventId = 1011, EventName = "MiddlewareFailed", Level = LogLevel.Warning,
         Message = "Middleware {MiddlewareType} failed in {Hook} during workflow {WorkflowName} (critical: {IsCritical}).")]

@@ -52,8 +52,8 @@ public static class GenAiWorkflowsLoggingBuilderExtensions
         // the library's masking redactor keeps the text, so the suffix would show in the logs.
         builder.EnableRedaction(static options => options.ApplyDiscriminator = false);
         services.AddRedaction(static redaction => redaction
-            .SetRedactor<SecretMaskRedactor>(new DataClassificationSet(WorkflowsDataClassifications.Secret))
-            .SetRedactor<SecretMaskingRedactor>(new DataClassificationSet(WorkflowsDataClassifications.UserContent)));
+            .SetRedactor<SecretMaskRedactor>(new DataClassificationSet(WorkflowsDataClassification.Secret))
+            .SetRedactor<SecretMaskingRedactor>(new DataClassificationSet(WorkflowsDataClassification.UserContent)));
         services.TryAddSingleton(static provider =>
             new LogRedactor(new SecretRedactor(ConfiguredSecrets.Read(provider.GetService<IConfiguration>()))));
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Compliance.Redaction;
 namespace Workflows.Hosting;
 
 /// <summary>
-/// The Microsoft.Extensions.Compliance redactor of <see cref="WorkflowsDataClassifications.UserContent"/>: masks configured
+/// The Microsoft.Extensions.Compliance redactor of <see cref="WorkflowsDataClassification.UserContent"/>: masks configured
 /// secrets and key shapes inside the text and keeps the rest.
 /// </summary>
 internal sealed class SecretMaskingRedactor(LogRedactor redactor) : Redactor
@@ -18,7 +18,7 @@ internal sealed class SecretMaskingRedactor(LogRedactor redactor) : Redactor
     }
 }
 
-/// <summary>The redactor of <see cref="WorkflowsDataClassifications.Secret"/>: the whole value becomes <see cref="SecretRedactor.Mask"/>.</summary>
+/// <summary>The redactor of <see cref="WorkflowsDataClassification.Secret"/>: the whole value becomes <see cref="SecretRedactor.Mask"/>.</summary>
 internal sealed class SecretMaskRedactor : Redactor
 {
     public override int GetRedactedLength(ReadOnlySpan<char> input) => SecretRedactor.Mask.Length;

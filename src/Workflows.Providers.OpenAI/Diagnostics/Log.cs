@@ -26,17 +26,17 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, EventName = "PromptSent", Level = LogLevel.Trace,
         Message = "Provider {ProviderName} sends to model {Model}: {Prompt}")]
-    public static partial void PromptSent(this ILogger logger, string providerName, string model, string prompt);
+    public static partial void PromptSent(this ILogger logger, string providerName, string model, [UserContentData] string prompt);
 
     [LoggerMessage(EventId = 3004, EventName = "CompletionReceived", Level = LogLevel.Trace,
         Message = "Provider {ProviderName} received from model {Model}: {Completion}")]
-    public static partial void CompletionReceived(this ILogger logger, string providerName, string model, string completion);
+    public static partial void CompletionReceived(this ILogger logger, string providerName, string model, [UserContentData] string completion);
 
     [LoggerMessage(EventId = 3005, EventName = "ProviderInitialized", Level = LogLevel.Debug,
         Message = "Provider {ProviderName} ({SystemName}) is ready: endpoint {Endpoint}, at most {MaxAttempts} attempts, " +
                   "attempt timeout {AttemptTimeout}, request timeout {RequestTimeout}.")]
     public static partial void ProviderInitialized(
-        this ILogger logger, string providerName, string systemName, Uri endpoint, int maxAttempts, TimeSpan attemptTimeout, TimeSpan requestTimeout);
+        this ILogger logger, string providerName, string systemName, [UserContentData] Uri endpoint, int maxAttempts, TimeSpan attemptTimeout, TimeSpan requestTimeout);
 
     [LoggerMessage(EventId = 3006, EventName = "ProviderCleanedUp", Level = LogLevel.Debug,
         Message = "Provider {ProviderName} ({SystemName}) was cleaned up.")]

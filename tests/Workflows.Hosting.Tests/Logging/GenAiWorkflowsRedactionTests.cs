@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -260,6 +259,42 @@ public sealed partial class GenAiWorkflowsRedactionTests
         }
     }
 
+    [Fact]
+    public async Task AddGenAiWorkflowsRedaction_CorePromptAndCompletionEvents_AreClassifiedAndRedactedInEverySink()
+    {
+        var configuration = new Dictionary<string, string?>(SecretsConfiguration) { ["GenAiWorkflows:LogLevel"] = "Trace" };
+        var output = await ConsoleCapture.RunAsync(
+            configuration,
+            services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
+                Workflow.Create("classified").AddLlmStep("ask", $"Use the key {ConfiguredKey} to summarize").Build()));
+
+        var prompt = Assert.Single(output.Records, static r => r.Id.Id == 1009);
+        Assert.Equal("Use the key [REDACTED] to summarize", prompt.GetStructuredStateValue("Prompt"));
+        var completion = Assert.Single(output.Records, static r => r.Id.Id == 1010);
+        Assert.Equal("Mock response to: Use the key [REDACTED] to summarize", completion.GetStructuredStateValue("Completion"));
+        Assert.DoesNotContain(ConfiguredKey, output.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(ConfiguredKey, output.RecordsText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsRedaction_UserContentRedactorReplaced_CorePromptIsErased()
+    {
+        var configuration = new Dictionary<string, string?> { ["GenAiWorkflows:LogLevel"] = "Trace" };
+        var output = await ConsoleCapture.RunAsync(
+            configuration,
+            services => services.GetRequiredService<IWorkflowEngine>().ExecuteAsync(
+                Workflow.Create("erased").AddLlmStep("ask", "my customer's address is 12 Otter Lane").Build()),
+            wf => wf.Services.AddRedaction(r => r.SetRedactor<Microsoft.Extensions.Compliance.Redaction.ErasingRedactor>(
+                new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(
+                    new Microsoft.Extensions.Compliance.Classification.DataClassification("GenAiWorkflows", "UserContent")))));
+
+        var prompt = Assert.Single(output.Records, static r => r.Id.Id == 1009);
+        Assert.Equal(string.Empty, prompt.GetStructuredStateValue("Prompt"));
+        Assert.Equal("ask", prompt.GetStructuredStateValue("StepName"));
+        Assert.DoesNotContain("Otter Lane", output.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Otter Lane", output.RecordsText, StringComparison.Ordinal);
+    }
+
     private static InvalidOperationException Thrown()
     {
         try
@@ -289,14 +324,10 @@ internal static partial class RedactionTestLog
     [LoggerMessage(EventId = 9002, EventName = "UpstreamFailed", Level = LogLevel.Error, Message = "Upstream {Target} failed.")]
     public static partial void UpstreamFailed(this ILogger logger, Exception exception, string target);
 
-    // The shape Core's events take once classified (see docs/observability.md): the attributes mirror the library's
-    // GenAiWorkflows taxonomy.
+    // Classified the way Core's events are, with Core's own attributes (GenAiWorkflows taxonomy).
     [LoggerMessage(EventId = 9003, EventName = "ClassifiedPrompt", Level = LogLevel.Information,
         Message = "Prompt of {StepName}: {Prompt} (credential {Credential})")]
     public static partial void ClassifiedPrompt(
         this ILogger logger, [UserContentData] string prompt, [SecretData] string credential, string stepName);
 }
 
-internal sealed class UserContentDataAttribute() : DataClassificationAttribute(new DataClassification("GenAiWorkflows", "UserContent"));
-
-internal sealed class SecretDataAttribute() : DataClassificationAttribute(new DataClassification("GenAiWorkflows", "Secret"));
