@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace Workflows.Hosting.Tests;
+namespace Workflows.Testing;
 
-/// <summary>A small third-party-style chat client for tests (a copy of the Core tests one): override <see cref="RespondAsync"/>; streaming replays the answer.</summary>
+/// <summary>A small third-party-style chat client for tests (shared by the test projects): override <see cref="RespondAsync"/>; streaming replays the answer.</summary>
 public abstract class TestChatClient : IChatClient
 {
     public string? ProviderName { get; init; }
