@@ -13,7 +13,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, EventName = "RunEndedWithError", Level = LogLevel.Warning,
         Message = "Workflow {WorkflowName} run {WorkflowId} ended {Status}: {ErrorKind} at step {StepName}: {ErrorMessage}")]
     public static partial void RunEndedWithError(
-        this ILogger logger, string workflowName, string workflowId, WorkflowStatus status, ErrorKind errorKind, string? stepName, [UserContentData] string errorMessage);
+        this ILogger logger, string workflowName, string workflowId, WorkflowStatus status, ErrorKind errorKind, string? stepName, string errorMessage);
 
     [LoggerMessage(EventId = 1003, EventName = "StepStarted", Level = LogLevel.Debug,
         Message = "Step {StepName} ({StepType}) started.")]

@@ -36,7 +36,7 @@ internal static partial class Log
         Message = "Provider {ProviderName} ({SystemName}) is ready: endpoint {Endpoint}, at most {MaxAttempts} attempts, " +
                   "attempt timeout {AttemptTimeout}, request timeout {RequestTimeout}.")]
     public static partial void ProviderInitialized(
-        this ILogger logger, string providerName, string systemName, [UserContentData] Uri endpoint, int maxAttempts, TimeSpan attemptTimeout, TimeSpan requestTimeout);
+        this ILogger logger, string providerName, string systemName, Uri endpoint, int maxAttempts, TimeSpan attemptTimeout, TimeSpan requestTimeout);
 
     [LoggerMessage(EventId = 3006, EventName = "ProviderCleanedUp", Level = LogLevel.Debug,
         Message = "Provider {ProviderName} ({SystemName}) was cleaned up.")]

@@ -257,21 +257,24 @@ public sealed class OpenAILlmProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CompleteAsync_PromptAndCompletionText_AreLoggedOnlyAtTrace()
+    public async Task CompleteAsync_PromptAndCompletionText_AreTraceEventsWhoseTextOnlyARedactorReleases()
     {
         _server.EnqueueCompletion("secret completion text").EnqueueCompletion("secret completion text");
         await using (var trace = ProviderHarness.Create(o => o.Endpoint = _server.V1, minimumLevel: LogLevel.Trace))
         {
             await trace.Provider.CompleteAsync(new TestCall("secret prompt text"));
-            var textRecords = trace.Logs.GetSnapshot().Where(static r => r.Message.Contains("secret", StringComparison.Ordinal)).ToList();
+            var textRecords = trace.Logs.GetSnapshot().Where(static r => r.Id.Id is 3003 or 3004).ToList();
             Assert.Equal([3003, 3004], textRecords.Select(static r => r.Id.Id).Order());
             Assert.All(textRecords, static r => Assert.Equal(LogLevel.Trace, r.Level));
+
+            // Prompt and completion are GenAiWorkflows:UserContent: without EnableRedaction (AddGenAiWorkflowsRedaction) no sink gets them.
+            Assert.DoesNotContain("secret", trace.AllLogText(), StringComparison.Ordinal);
         }
 
         await using var debug = ProviderHarness.Create(o => o.Endpoint = _server.V1, minimumLevel: LogLevel.Debug);
         await debug.Provider.CompleteAsync(new TestCall("secret prompt text"));
         Assert.Contains(debug.Logs.GetSnapshot(), static r => r.Id.Id == 3001);
-        Assert.DoesNotContain("secret", debug.AllLogText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(debug.Logs.GetSnapshot(), static r => r.Id.Id is 3003 or 3004);
     }
 
     [Fact]
