@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Workflows.Providers.OpenAI.Tests;
 
-public sealed class OpenAILlmProviderTests : IAsyncLifetime
+public sealed class OpenAIProviderTests : IAsyncLifetime
 {
     private ScriptedServer _server = null!;
 
