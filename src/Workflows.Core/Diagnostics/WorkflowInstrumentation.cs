@@ -31,8 +31,11 @@ internal sealed class WorkflowInstrumentation : IDisposable
     private readonly bool _ownsMeter;
     private readonly bool _captureMessageContent;
 
-    public WorkflowInstrumentation(IMeterFactory? meterFactory, bool captureMessageContent)
+    private readonly SecretRedactor _redactor;
+
+    public WorkflowInstrumentation(IMeterFactory? meterFactory, bool captureMessageContent, SecretRedactor? redactor = null)
     {
+        _redactor = redactor ?? SecretRedactor.PatternsOnly;
         _captureMessageContent = captureMessageContent;
         if (meterFactory is null)
         {
@@ -109,7 +112,7 @@ internal sealed class WorkflowInstrumentation : IDisposable
             if (errorType is not null)
             {
                 activity.SetTag(Attributes.ErrorType, errorType);
-                activity.SetStatus(ActivityStatusCode.Error, error!.Message);
+                activity.SetStatus(ActivityStatusCode.Error, _redactor.Redact(error!.Message));
             }
 
             activity.Dispose();
@@ -155,7 +158,7 @@ internal sealed class WorkflowInstrumentation : IDisposable
             if (errorType is not null)
             {
                 activity.SetTag(Attributes.ErrorType, errorType);
-                activity.SetStatus(ActivityStatusCode.Error, result.Error!.Message);
+                activity.SetStatus(ActivityStatusCode.Error, _redactor.Redact(result.Error!.Message));
             }
 
             activity.Dispose();
@@ -321,7 +324,7 @@ internal sealed class WorkflowInstrumentation : IDisposable
         if (activity is not null)
         {
             activity.SetTag(Attributes.ErrorType, errorType);
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetStatus(ActivityStatusCode.Error, _redactor.Redact(exception.Message));
             activity.Dispose();
         }
 

@@ -80,7 +80,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
         IMeterFactory? meterFactory = null,
-        IEnumerable<WorkflowMiddleware>? middleware = null)
+        IEnumerable<WorkflowMiddleware>? middleware = null,
+        SecretRedactor? redactor = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         Providers = providers;
@@ -91,7 +92,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _catalog = catalog ?? new WorkflowCatalog();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _prices = new PriceTable(_options.Pricing);
-        _instrumentation = new WorkflowInstrumentation(meterFactory, WorkflowInstrumentation.ShouldCaptureMessageContent(_options.CaptureMessageContent));
+        _instrumentation = new WorkflowInstrumentation(meterFactory, WorkflowInstrumentation.ShouldCaptureMessageContent(_options.CaptureMessageContent), redactor);
         loggerFactory ??= NullLoggerFactory.Instance;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Workflows.Engine");

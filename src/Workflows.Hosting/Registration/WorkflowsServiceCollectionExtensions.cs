@@ -75,7 +75,8 @@ public static class WorkflowsServiceCollectionExtensions
                 provider.GetService<ILoggerFactory>(),
                 provider.GetService<TimeProvider>(),
                 provider.GetService<IMeterFactory>(),
-                SafetyRegistration.WithGuardrails(provider, provider.GetServices<WorkflowMiddleware>())));
+                SafetyRegistration.WithGuardrails(provider, provider.GetServices<WorkflowMiddleware>()),
+                new SecretRedactor(ConfiguredSecrets.Read(provider.GetService<IConfiguration>()))));
             services.TryAddSingleton<IWorkflowEngine>(static provider => provider.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkflowsHostedService>());
         }
