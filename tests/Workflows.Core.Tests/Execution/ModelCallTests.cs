@@ -256,6 +256,20 @@ public sealed class ModelCallTests
         Assert.Equal(0, mock.CallCount);
     }
 
+    [Theory]
+    [InlineData("TopP", "TopP is 1.5, but it must be from 0 to 1.")]
+    [InlineData("MaxOutputTokens", "MaxTokens is 0, but it must be from 1 to 1,000,000.")]
+    public async Task MiddlewareSetsOtherInvalidValue_StepFailsNamingStepAndValue(string setting, string expected)
+    {
+        var mock = new MockChatClient();
+        await using var engine = new WorkflowEngine(mock).Use(new SettingMiddleware(setting));
+
+        var result = await engine.ExecuteAsync(Workflow.Create("t").AddLlmStep("draft", "x").Build());
+
+        Assert.Contains($"Step 'draft': {expected}", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(0, mock.CallCount);
+    }
+
     [Fact]
     public async Task MiddlewareClearsModel_RequestKeepsResolvedModel()
     {
@@ -307,6 +321,24 @@ public sealed class ModelCallTests
         {
             var options = request.Options.Clone();
             options.Temperature = 5;
+            return ValueTask.FromResult(request with { Options = options });
+        }
+    }
+
+    private sealed class SettingMiddleware(string setting) : WorkflowMiddleware
+    {
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
+        {
+            var options = request.Options.Clone();
+            if (setting == "TopP")
+            {
+                options.TopP = 1.5f;
+            }
+            else
+            {
+                options.MaxOutputTokens = 0;
+            }
+
             return ValueTask.FromResult(request with { Options = options });
         }
     }

@@ -78,6 +78,30 @@ public sealed class LlmStepTests
         Assert.Equal(value, new LlmStep("draft", "x") { Temperature = value }.Temperature);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void TopP_AtRangeEdges_IsAccepted(double value)
+    {
+        Assert.Equal(value, new LlmStep("draft", "x") { TopP = value }.TopP);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1_000_000)]
+    public void MaxTokens_AtRangeEdges_IsAccepted(int value)
+    {
+        Assert.Equal(value, new LlmStep("draft", "x") { MaxTokens = value }.MaxTokens);
+    }
+
+    [Fact]
+    public void MaxTokens_AboveMaximum_Throws()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LlmStep("draft", "x") { MaxTokens = 1_000_001 });
+
+        Assert.Contains("MaxTokens is 1000001, but it must be from 1 to 1,000,000", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MaxToolRounds_BelowOne_ThrowsNamingStep()
     {
