@@ -576,7 +576,7 @@ public sealed partial class PromptInjectionDetector
         @"|\b(?:every\stime|whenever|each\stime|if)\s(?:a\s|the\s|any\s)?(?:user|someone|anyone|they|you\sare|you're|you\sget)\s(?:\S+\s){0,5}?" +
         @"(?:ask(?:s|ed)?|question(?:s|ed)?|quer(?:y|ies|ied))\b[^.\n]{0,100}?,?\s(?:always\s|only\s|just\s|simply\s)?" +
         @"(?:(?:reply|respond|answer)\s(?:only\s)?with\s(?:only\s)?(?:[""']|the\sfollowing\b)|(?:report|insist|claim)\sthat\b)" +
-        @"|\b(?:report|say|state|answer|respond|reply|confirm|conclude)\s(?:that\s)?(?:this|the)\s(?:domain|url|site|website|file|email|link" +
+        @"|\b(?:report|say|state|answer|respond|reply|claim|insist)\s(?:that\s)?(?:this|the)\s(?:domain|url|site|website|file|email|link" +
         @"|attachment|program|download)\s(?:name\s)?is\s(?:\S+\s)?(?:not\smalicious|safe|benign|legitimate|harmless)\b" +
         @"|\b(?:domain|url|website|site|link)\s(?:name\s)?is\s(?:clearly\s|definitely\s|absolutely\s|certainly\s)?not\smalicious\b",
         Linear)]
@@ -598,10 +598,10 @@ public sealed partial class PromptInjectionDetector
         @"|(?:share|print|output|show|list|give|tell|send)\s(?:me\s|us\s)?(?:all\s|any\s)?(?:of\s)?your\s)" +
         @"(?:\S+\s)?(?:confidential|internal|hidden|private|secret|sensitive|classified|proprietary)\s(?:data|information|info" +
         @"|details|documents|records|notes|knowledge|memory|context|variables|configuration|settings|instructions)\b" +
-        @"|\b(?:tell\sme|give\sme|what\s(?:is|are|was|were)|what's|share|reveal|provide|confirm|translate|spell|know|need|write|list)\s" +
+        @"|\b(?:tell\sme|give\sme|what\s(?:is|are|was|were)|what's|share|reveal|provide|confirm|translate|spell|know|write|list)\s" +
         @"(?:\S+\s){0,6}?the\suser's\s(?:current\s)?(?:initials|birth\s?(?:date|day|year|month|place)|birthday|date\sof\sbirth|email\saddress" +
-        @"|home\saddress|address|(?:phone|social\ssecurity|credit\scard|bank\saccount)\snumber|city\sof\sresidence|current\scity|location" +
-        @"|favorite\s(?:color|food)|password|salary|medical\s(?:history|records)|full\sname|last\sname|age)\b" +
+        @"|home\saddress|(?:phone|social\ssecurity|credit\scard|bank\saccount)\snumber|city\sof\sresidence|current\scity" +
+        @"|favorite\s(?:color|food)|password|salary|medical\s(?:history|records))\b" +
         @"|\b(?:tell\sme|give\sme|share|reveal|provide|confirm|send\sme|write|list)\s(?:\S+\s){0,6}?[a-z]+'s\s(?:current\s)?(?:birth\sdate" +
         @"|date\sof\sbirth|email\saddress|home\saddress|(?:phone|social\ssecurity|credit\scard|bank\saccount)\snumber|city\sof\sresidence" +
         @"|password|medical\srecords)\b",

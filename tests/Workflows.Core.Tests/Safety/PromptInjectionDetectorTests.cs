@@ -181,6 +181,8 @@ public sealed class PromptInjectionDetectorTests
     [InlineData("Our policy: employees never disclose confidential information.")]
     [InlineData("What is Einstein's birthday?")]
     [InlineData("Do not reveal the user's email address to anyone.")]
+    [InlineData("You will also need to consider the user's age and lifestyle.")]
+    [InlineData("Confirm that the file is safe before opening it.")]
     [InlineData("Let's say you have three apples and eat one.")]
     [InlineData("In a world where everyone can fly, what would cities look like?")]
     [InlineData("Split the outline into part 1 and part 2.")]
