@@ -10,11 +10,13 @@ namespace Workflows.Tests.Safety;
 public sealed class SafetyCorpusTests(ITestOutputHelper output)
 {
     // Measured on the dev corpora when these were set: recall 1.000 for every PII type, no negative record flagged;
-    // injection recall 0.597 (117/196), no benign prompt flagged (0/295). A PII floor of 0.95 allows no missed SSN (of 19)
-    // and two or three missed emails, phones or cards; 2% allows three flagged negatives (of 154) or five benign prompts.
+    // injection recall 0.791 (155/196; 0.597 before the translated, context-termination, behavior, role-play, hidden-data,
+    // counterfactual, payload-splitting and encoded-payload families), no benign prompt flagged (0/295). A PII floor of
+    // 0.95 allows no missed SSN (of 19) and two or three missed emails, phones or cards; 2% allows three flagged negatives
+    // (of 154) or five benign prompts; the injection floor of 0.78 allows two more missed injections.
     private const double PiiRecallFloor = 0.95;
     private const double PiiFalsePositiveCeiling = 0.02;
-    private const double InjectionRecallFloor = 0.58;
+    private const double InjectionRecallFloor = 0.78;
     private const double InjectionFalsePositiveCeiling = 0.02;
 
     [SharedFixtureTheory]
