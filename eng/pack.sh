@@ -27,7 +27,8 @@ status=0
 for package in "$out"/*.nupkg; do
   name="$(basename "$package")"
   listing="$(unzip -l "$package")"
-  for required in README.md '\.nuspec' 'lib/net10.0/.*\.dll' 'lib/net10.0/.*\.xml'; do
+  case "$name" in *.symbols.nupkg) continue ;; esac
+  for required in README.md LICENSE '\.nuspec' 'lib/net10.0/.*\.dll' 'lib/net10.0/.*\.xml'; do
     if ! printf '%s' "$listing" | grep -q "$required"; then
       echo "pack: $name lacks $required" >&2
       status=1
@@ -43,7 +44,7 @@ echo "pack: $(ls "$out"/*.nupkg | wc -l) packages in $out"
 if [ "$smoke" = true ] && [ "$status" -eq 0 ]; then
   app="$(mktemp -d)/smoke"
   mkdir -p "$app"
-  version="$(ls "$out"/Workflows.Hosting.*.nupkg | sed 's/.*Workflows\.Hosting\.\(.*\)\.nupkg/\1/')"
+  version="$(ls "$out"/GenAiWorkflows.Hosting.*.nupkg | sed 's/.*GenAiWorkflows\.Hosting\.\(.*\)\.nupkg/\1/')"
   cat >"$app/Smoke.csproj" <<PROJ
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -55,8 +56,8 @@ if [ "$smoke" = true ] && [ "$status" -eq 0 ]; then
     <RestoreAdditionalProjectSources>$out</RestoreAdditionalProjectSources>
   </PropertyGroup>
   <ItemGroup>
-    <PackageReference Include="Workflows.Hosting" Version="$version" />
-    <PackageReference Include="Workflows.Providers.OpenAI" Version="$version" />
+    <PackageReference Include="GenAiWorkflows.Hosting" Version="$version" />
+    <PackageReference Include="GenAiWorkflows.Providers.OpenAI" Version="$version" />
   </ItemGroup>
 </Project>
 PROJ

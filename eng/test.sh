@@ -66,11 +66,13 @@ dotnet test Workflows.sln --configuration Release --logger trx --results-directo
 status=$?
 stop_aimock
 
-# Every src project must pack (readme, license, dependencies); a failure counts as one failed test.
+# Every src project must pack (readme, license, dependencies), and a fresh console app that references only those
+# packages (restored from artifacts/packages and the NuGet registry) must build and run a workflow (eng/pack.sh --smoke).
+# Together they count as one test, passed or failed.
 pack_failed=0
 rm -rf "$root/artifacts/packages"
-if ! bash eng/pack.sh --no-build "$root/artifacts/packages"; then
-  echo "pack: dotnet pack of the src projects failed" >&2
+if ! bash eng/pack.sh --no-build --smoke "$root/artifacts/packages"; then
+  echo "pack: dotnet pack of the src projects or the package smoke app failed" >&2
   pack_failed=1
 fi
 
@@ -94,7 +96,11 @@ if [ "$files" -eq 0 ] && [ "$status" -ne 0 ]; then
   failed=$((failed + 1))
 fi
 
-failed=$((failed + pack_failed))
+if [ "$pack_failed" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 
 echo
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
