@@ -381,7 +381,10 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
         events?.Invoke(new RunCompletedEvent
         {
-            WorkflowName = workflow.Name, WorkflowId = run.WorkflowId, Timestamp = _timeProvider.GetUtcNow(), Result = workflowResult,
+            WorkflowName = workflow.Name,
+            WorkflowId = run.WorkflowId,
+            Timestamp = _timeProvider.GetUtcNow(),
+            Result = workflowResult,
         });
         return workflowResult;
     }
@@ -580,7 +583,11 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             {
                 events(new TextDeltaEvent
                 {
-                    WorkflowName = run.Workflow.Name, WorkflowId = run.WorkflowId, Timestamp = _timeProvider.GetUtcNow(), StepName = stepName, Text = text,
+                    WorkflowName = run.Workflow.Name,
+                    WorkflowId = run.WorkflowId,
+                    Timestamp = _timeProvider.GetUtcNow(),
+                    StepName = stepName,
+                    Text = text,
                 });
             }
         }
@@ -634,7 +641,11 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _logger.StepStarted(step.Name, step.StepType);
         run.Events?.Invoke(new StepStartedEvent
         {
-            WorkflowName = run.Workflow.Name, WorkflowId = run.WorkflowId, Timestamp = startedAt, StepName = step.Name, StepType = step.StepType,
+            WorkflowName = run.Workflow.Name,
+            WorkflowId = run.WorkflowId,
+            Timestamp = startedAt,
+            StepName = step.Name,
+            StepType = step.StepType,
         });
 
         StepStatus status;
@@ -711,7 +722,10 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _instrumentation.EndStep(activity, run, result);
         run.Events?.Invoke(new StepCompletedEvent
         {
-            WorkflowName = run.Workflow.Name, WorkflowId = run.WorkflowId, Timestamp = result.CompletedAt, Result = result,
+            WorkflowName = run.Workflow.Name,
+            WorkflowId = run.WorkflowId,
+            Timestamp = result.CompletedAt,
+            Result = result,
         });
         return result;
     }

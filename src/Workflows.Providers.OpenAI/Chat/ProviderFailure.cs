@@ -50,7 +50,8 @@ internal static class ProviderFailure
                 return new ProviderException(
                     $"{who} {what}: {redactor.Redact(Describe(exception))}",
                     runtime.Name, statusCode: null, errorCode: "connection_failed", requestId: streaming ? requestId : null,
-                    SanitizedException.From(exception, redactor)) { Attempts = call.Attempts };
+                    SanitizedException.From(exception, redactor))
+                { Attempts = call.Attempts };
 
             default:
                 if (call.Attempts == 0)
@@ -59,7 +60,8 @@ internal static class ProviderFailure
                     return new ProviderException(
                         $"{who} could not send the request for model '{model}': {redactor.Redact(exception.Message)}",
                         runtime.Name, statusCode: null, errorCode: "invalid_request", requestId: null,
-                        SanitizedException.From(exception, redactor)) { Attempts = 0 };
+                        SanitizedException.From(exception, redactor))
+                    { Attempts = 0 };
                 }
 
                 return Malformed(
@@ -88,7 +90,8 @@ internal static class ProviderFailure
                 $"{(origin is null ? "no Location" : redactor.Redact(origin))}. Redirects are not followed, so that the API key never goes to " +
                 $"another origin: set {key} to the final URL ({EnvironmentVariableNames.Describe(key)})." +
                 (requestId is null ? string.Empty : $" Request id: {requestId}."),
-                runtime.Name, status, "redirect", requestId) { Attempts = attempts };
+                runtime.Name, status, "redirect", requestId)
+            { Attempts = attempts };
         }
 
         var (code, providerMessage) = raw is null ? (null, null) : ReadError(raw);
@@ -102,7 +105,8 @@ internal static class ProviderFailure
                 $"Check the API key ({OpenAIProviderOptions.ApiKeyEnvironmentVariable} or " +
                 $"{EnvironmentVariableNames.Describe(OpenAIProviderConfiguration.KeyPath(runtime.Name, nameof(OpenAIProviderOptions.ApiKey)))}), " +
                 "the endpoint and the account's access to the model.",
-                runtime.Name, status, code, requestId) { Attempts = attempts };
+                runtime.Name, status, code, requestId)
+            { Attempts = attempts };
         }
 
         var retried = !OpenAIHttpClientBuilderExtensions.IsTransient(status) ? string.Empty
@@ -110,7 +114,8 @@ internal static class ProviderFailure
             : $" Gave up after {Attempts(attempts)}.";
         return new ProviderException(
             $"{who} failed the request for model '{model}' with {what}.{details}{retried}",
-            runtime.Name, status, code, requestId) { Attempts = attempts };
+            runtime.Name, status, code, requestId)
+        { Attempts = attempts };
     }
 
     private static ProviderException Timeout(Exception exception, ProviderCall call, OpenAIProviderRuntime runtime, string model)
@@ -142,7 +147,8 @@ internal static class ProviderFailure
             $"{who} did not answer the request for model '{model}' in time: {which}. " +
             $"Raise {attemptKey} or {requestKey} if the model needs longer.",
             runtime.Name, statusCode: null, errorCode: "timeout", requestId: state.Redactor.RedactOrNull(call.RequestId),
-            SanitizedException.From(exception, state.Redactor)) { Attempts = attempts };
+            SanitizedException.From(exception, state.Redactor))
+        { Attempts = attempts };
     }
 
     private static ProviderException Malformed(
@@ -153,7 +159,8 @@ internal static class ProviderFailure
             $"Provider '{runtime.Name}' ({state.SystemName}) answered the request for model '{model}' with HTTP {status}, but the reply is not a " +
             $"chat completion: {state.Redactor.Redact(problem)}. Check that {state.Endpoint} is an OpenAI-compatible chat completions endpoint" +
             (requestId is null ? "." : $" (request id {requestId})."),
-            runtime.Name, status == 0 ? null : (HttpStatusCode)status, "malformed_response", requestId, innerException) { Attempts = call.Attempts };
+            runtime.Name, status == 0 ? null : (HttpStatusCode)status, "malformed_response", requestId, innerException)
+        { Attempts = call.Attempts };
     }
 
     /// <summary>Reads <c>error.code</c> (or <c>error.type</c>) and <c>error.message</c> from an error body; nulls when it has none.</summary>
