@@ -62,10 +62,14 @@ if [ "$smoke" = true ] && [ "$status" -eq 0 ]; then
 </Project>
 PROJ
   cat >"$app/Program.cs" <<'CS'
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows;
 
+// Configuration sources as an app without Microsoft.Extensions.Hosting adds them (config.yaml is optional).
+var configuration = new ConfigurationBuilder().AddGenAiWorkflowsConfiguration().Build();
 var services = new ServiceCollection();
+services.AddSingleton<IConfiguration>(configuration);
 services.AddGenAiWorkflows(wf => wf
     .AddOpenAIProvider()
     .AddMockProvider(mock => mock.WithPatternResponse("^Say (.+)$", "$1!"))

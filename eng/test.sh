@@ -76,6 +76,15 @@ if ! bash eng/pack.sh --no-build --smoke "$root/artifacts/packages"; then
   pack_failed=1
 fi
 
+# Formatting gate: whitespace and layout as .editorconfig says (style and analyzer rules are enforced by the build).
+# It counts as one test, passed or failed.
+format_failed=0
+if ! dotnet format whitespace Workflows.sln --verify-no-changes >"$root/artifacts/format.log" 2>&1; then
+  grep -E 'error WHITESPACE|error FINALNEWLINE|error ENDOFLINE|error CHARSET' "$root/artifacts/format.log" | head -n 20 >&2
+  echo "format: dotnet format whitespace Workflows.sln --verify-no-changes found files to fix; run it without --verify-no-changes" >&2
+  format_failed=1
+fi
+
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
@@ -96,11 +105,13 @@ if [ "$files" -eq 0 ] && [ "$status" -ne 0 ]; then
   failed=$((failed + 1))
 fi
 
-if [ "$pack_failed" -eq 0 ]; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1))
-fi
+for gate in "$pack_failed" "$format_failed"; do
+  if [ "$gate" -eq 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
 
 echo
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
