@@ -55,23 +55,8 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
-        var target = $"prompt of step '{context.StepName}'";
-        var activity = GuardrailReporter.Start(context, Values.GuardrailPii, Values.TargetPrompt);
-        var (messages, findings, checkedCount) = Scan(request.Messages);
-        if (findings.Count == 0)
-        {
-            GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, Values.DecisionAllowed, findings, checkedCount);
-            return ValueTask.FromResult(request);
-        }
-
-        if (_action == PiiGuardAction.Block)
-        {
-            GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, Values.DecisionBlocked, findings, checkedCount);
-            throw Blocked(target, findings, "The model call was not sent.");
-        }
-
-        GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, Values.DecisionRedacted, findings, checkedCount);
-        return ValueTask.FromResult(request with { Messages = messages });
+        var redacted = Judge(context, $"prompt of step '{context.StepName}'", Values.TargetPrompt, request.Messages, "The model call was not sent.");
+        return ValueTask.FromResult(redacted is null ? request : request with { Messages = redacted });
     }
 
     /// <inheritdoc />
@@ -85,22 +70,12 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
             return ValueTask.FromResult(response);
         }
 
-        var target = $"output of step '{context.StepName}'";
-        var activity = GuardrailReporter.Start(context, Values.GuardrailPii, Values.TargetOutput);
-        var (messages, findings, checkedCount) = Scan(response.Messages);
-        if (findings.Count == 0)
+        var messages = Judge(context, $"output of step '{context.StepName}'", Values.TargetOutput, response.Messages, "The response was not passed on.");
+        if (messages is null)
         {
-            GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, Values.DecisionAllowed, findings, checkedCount);
             return ValueTask.FromResult(response);
         }
 
-        if (_action == PiiGuardAction.Block)
-        {
-            GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, Values.DecisionBlocked, findings, checkedCount);
-            throw Blocked(target, findings, "The response was not passed on.");
-        }
-
-        GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, Values.DecisionRedacted, findings, checkedCount);
         return ValueTask.FromResult(new ChatResponse([.. messages])
         {
             AdditionalProperties = response.AdditionalProperties,
@@ -112,6 +87,27 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
             ResponseId = response.ResponseId,
             Usage = response.Usage,
         });
+    }
+
+    /// <summary>
+    /// Scans the messages and reports the decision: <see langword="null"/> when nothing was found, the redacted messages in
+    /// Redact mode; throws <see cref="GuardrailBlockedException"/> in Block mode.
+    /// </summary>
+    private IReadOnlyList<ChatMessage>? Judge(
+        MiddlewareContext context, string target, string targetKind, IEnumerable<ChatMessage> messages, string consequence)
+    {
+        var activity = GuardrailReporter.Start(context, Values.GuardrailPii, targetKind);
+        var (redacted, findings, checkedCount) = Scan(messages);
+        var decision = findings.Count == 0 ? Values.DecisionAllowed
+            : _action == PiiGuardAction.Block ? Values.DecisionBlocked
+            : Values.DecisionRedacted;
+        GuardrailReporter.Complete(activity, context, Values.GuardrailPii, target, decision, findings, checkedCount);
+        if (decision == Values.DecisionBlocked)
+        {
+            throw Blocked(target, findings, consequence);
+        }
+
+        return findings.Count == 0 ? null : redacted;
     }
 
     private static GuardrailBlockedException Blocked(string target, List<string> findings, string consequence)
