@@ -131,6 +131,10 @@ catch (Exception ex) when (ex is OptionsValidationException or FrameworkExceptio
     return 1;
 }
 
-static string Tokens(TokenUsage usage) => FormattableString.Invariant($"{usage.InputTokens}/{usage.OutputTokens}");
+static string Tokens(TokenUsage usage) => usage.IsReported
+    ? FormattableString.Invariant($"{Count(usage.InputTokens)}/{Count(usage.OutputTokens)}")
+    : "-"; // no model call, or a provider that reported no usage: unknown, not zero
+
+static string Count(long? tokens) => tokens is { } known ? known.ToString(CultureInfo.InvariantCulture) : "?";
 
 static string Milliseconds(TimeSpan duration) => duration.TotalMilliseconds.ToString("0.0 'ms'", CultureInfo.InvariantCulture);
