@@ -9,7 +9,7 @@ namespace Workflows;
 public sealed record MockChatCall(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options, bool Streamed)
 {
     /// <summary>Gets the text of the last user message (the prompt), or an empty string when there is none.</summary>
-    public string Prompt => Messages.LastOrDefault(static m => m.Role == ChatRole.User)?.Text ?? string.Empty;
+    public string Prompt => ChatMessages.LastUserText(Messages);
 
     /// <summary>Gets the model the call asked for.</summary>
     public string? Model => Options?.ModelId;

@@ -30,7 +30,7 @@ public sealed class MockChatClient : IChatClient
     private readonly List<MockChatCall> _calls = [];
     private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata = new(DefaultName);
-    private Func<IReadOnlyList<ChatMessage>, string> _fallback = static messages => $"Mock response to: {LastUserText(messages)}";
+    private Func<IReadOnlyList<ChatMessage>, string> _fallback = static messages => $"Mock response to: {ChatMessages.LastUserText(messages)}";
     private TimeSpan _latency;
     private bool _reportsUsage = true;
     private int _callCount;
@@ -283,19 +283,6 @@ public sealed class MockChatClient : IChatClient
         return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Singleline, PatternTimeout);
     }
 
-    private static string LastUserText(IReadOnlyList<ChatMessage> messages)
-    {
-        for (var i = messages.Count - 1; i >= 0; i--)
-        {
-            if (messages[i].Role == ChatRole.User)
-            {
-                return messages[i].Text;
-            }
-        }
-
-        return string.Empty;
-    }
-
     private static IEnumerable<string> Chunks(string text)
     {
         var start = 0;
@@ -348,7 +335,7 @@ public sealed class MockChatClient : IChatClient
 
     private ChatMessage Answer(IReadOnlyList<ChatMessage> messages)
     {
-        var prompt = LastUserText(messages);
+        var prompt = ChatMessages.LastUserText(messages);
         Func<IReadOnlyList<ChatMessage>, string> fallback;
         lock (_gate)
         {

@@ -49,21 +49,7 @@ public sealed record ModelRequest(IReadOnlyList<ChatMessage> Messages, ChatOptio
     } = DefaultMaxToolRounds;
 
     /// <summary>Gets the text of the last user message (the prompt), or an empty string when there is none.</summary>
-    public string Prompt
-    {
-        get
-        {
-            for (var i = Messages.Count - 1; i >= 0; i--)
-            {
-                if (Messages[i].Role == ChatRole.User)
-                {
-                    return Messages[i].Text;
-                }
-            }
-
-            return string.Empty;
-        }
-    }
+    public string Prompt => ChatMessages.LastUserText(Messages);
 
     private static ChatMessage[] Conversation(string prompt, string? systemPrompt)
     {
