@@ -25,10 +25,7 @@ internal static class SafetyRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SafetyOptions>, SafetyOptionsValidator>());
 
         // GenAiWorkflows:Safety binds to SafetyOptions: the unknown-key check checks it against that type.
-        if (!services.Any(static d => d.ImplementationInstance is ConfigurationSectionRegistration { Key: "Safety" }))
-        {
-            services.AddSingleton(new ConfigurationSectionRegistration("Safety", typeof(SafetyOptions)));
-        }
+        new WorkflowsBuilder(services).AddConfigurationSection("Safety", typeof(SafetyOptions));
     }
 
     /// <summary>

@@ -14,7 +14,14 @@ public static class WorkflowsConfigurationBuilderExtensions
     /// <param name="key">The key, without the <c>GenAiWorkflows:</c> prefix and without <c>:</c>.</param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty or contains <c>:</c>.</exception>
-    public static IWorkflowsBuilder AddConfigurationSection(this IWorkflowsBuilder builder, string key)
+    public static IWorkflowsBuilder AddConfigurationSection(this IWorkflowsBuilder builder, string key) =>
+        builder.AddConfigurationSection(key, optionsType: null);
+
+    /// <summary>
+    /// Declares a section; with <paramref name="optionsType"/> the unknown-key check checks it against that type's
+    /// properties. The first declaration of a key wins.
+    /// </summary>
+    internal static IWorkflowsBuilder AddConfigurationSection(this IWorkflowsBuilder builder, string key, Type? optionsType)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -26,7 +33,7 @@ public static class WorkflowsConfigurationBuilderExtensions
         if (!builder.Services.Any(d => d.ImplementationInstance is ConfigurationSectionRegistration registration
                                        && string.Equals(registration.Key, key, StringComparison.OrdinalIgnoreCase)))
         {
-            builder.Services.AddSingleton(new ConfigurationSectionRegistration(key));
+            builder.Services.AddSingleton(new ConfigurationSectionRegistration(key, optionsType));
         }
 
         return builder;
