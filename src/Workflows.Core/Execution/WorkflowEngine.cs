@@ -469,7 +469,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
         ModelRequestValues.Check(request.Options, stepName);
         var model = request.Options.ModelId!;
-        var inputEstimate = BudgetGuard.EstimateInputTokens(request.Messages);
+        // Only a budget reads the estimate (and the reservation recorded below), so runs without one skip the pass over the text.
+        var inputEstimate = run.Budget is null ? 0 : BudgetGuard.EstimateInputTokens(request.Messages);
         if (run.Budget is { } budget)
         {
             try
@@ -547,7 +548,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         }
 
         step.RecordCall(name, answeredBy);
-        run.Usage.Record(stepName, answeredBy, usage, cost, inputEstimate + (request.Options.MaxOutputTokens ?? 0));
+        run.Usage.Record(stepName, answeredBy, usage, cost, run.Budget is null ? 0 : inputEstimate + (request.Options.MaxOutputTokens ?? 0));
         if (_logger.IsEnabled(LogLevel.Information))
         {
             _logger.ModelCallCompleted(
