@@ -1,14 +1,18 @@
 namespace Workflows;
 
 /// <summary>
-/// An immutable, validated workflow definition: a name and the steps run in order. Safe to run many times concurrently.
+/// An immutable, validated workflow definition: a name and the steps run in order (some of which may be parallel groups,
+/// maps, routes, loops or sub-workflows). Safe to run many times concurrently.
 /// </summary>
 public sealed class Workflow
 {
     /// <summary>Initializes a new instance of the <see cref="Workflow"/> class.</summary>
     /// <param name="name">The workflow's name.</param>
     /// <param name="steps">The steps, in run order; at least one, with unique names.</param>
-    /// <exception cref="WorkflowException">The name is empty, there are no steps, a step is null, or a step name is invalid or repeated.</exception>
+    /// <exception cref="WorkflowException">
+    /// The name is empty, there are no steps, a step is null, a step name is repeated anywhere in the graph, or a template
+    /// reads the output of a step that does not always complete before it.
+    /// </exception>
     public Workflow(string name, IEnumerable<WorkflowStep> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -24,22 +28,19 @@ public sealed class Workflow
                 $"Workflow '{name}' has no steps. Add at least one step (for example AddLlmStep or AddTransformStep).", name);
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < list.Length; i++)
         {
-            var step = list[i] ?? throw new WorkflowException($"Step {i + 1} of workflow '{name}' is null.", name);
-            StepNames.Validate(step.Name, name);
-            if (!seen.Add(step.Name))
-            {
-                throw new WorkflowException(
-                    $"Workflow '{name}' has two steps named '{step.Name}'. Step names must be unique because later steps read outputs by name.",
-                    name);
-            }
+            _ = list[i] ?? throw new WorkflowException($"Step {i + 1} of workflow '{name}' is null.", name);
         }
 
+        WorkflowGraph.Validate(name, list);
         Name = name;
         Steps = list;
+        AllSteps = WorkflowGraph.Index(list);
     }
+
+    /// <summary>Gets every step of the graph (inside groups, maps, routes, loops and sub-workflows too) by name.</summary>
+    internal IReadOnlyDictionary<string, WorkflowStep> AllSteps { get; }
 
     /// <summary>Gets the workflow's name.</summary>
     public string Name { get; }

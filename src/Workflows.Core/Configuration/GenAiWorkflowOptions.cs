@@ -35,6 +35,12 @@ public sealed class GenAiWorkflowOptions
     /// <summary>The smallest allowed run timeout, in seconds.</summary>
     public const double MinTimeoutSeconds = 0.001;
 
+    /// <summary>The default of <see cref="MaxDegreeOfParallelism"/>.</summary>
+    public const int DefaultMaxDegreeOfParallelism = 16;
+
+    /// <summary>The largest allowed <see cref="MaxDegreeOfParallelism"/>.</summary>
+    public const int MaxMaxDegreeOfParallelism = 1024;
+
     /// <summary>The largest allowed run timeout, in seconds (one day).</summary>
     public const double MaxTimeoutSeconds = 86_400;
 
@@ -93,4 +99,11 @@ public sealed class GenAiWorkflowOptions
 
     /// <summary>Gets the run timeout as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan RunTimeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    /// <summary>
+    /// Gets or sets the most branches of a parallel group, or items of a map, that run at once when the group or map sets
+    /// no limit of its own (1 to 1024).
+    /// </summary>
+    /// <value>The default value is 16.</value>
+    public int MaxDegreeOfParallelism { get; set; } = DefaultMaxDegreeOfParallelism;
 }

@@ -57,7 +57,11 @@ internal static class TelemetryNames
         public const string CorrelationId = "workflows.correlation_id";
         public const string RunStatus = "workflows.run.status";
         public const string StepName = "workflows.step.name";
+
+        /// <summary>The step's branch path (<c>review/pros</c>, <c>summaries[3]</c>): a span attribute only, never a metric tag (unbounded).</summary>
+        public const string StepPath = "workflows.step.path";
         public const string StepType = "workflows.step.type";
+        public const string RouteSelected = "workflows.route.selected";
         public const string StepStatus = "workflows.step.status";
         public const string Provider = "workflows.provider";
         public const string GuardrailName = "workflows.guardrail.name";

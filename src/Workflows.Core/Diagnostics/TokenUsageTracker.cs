@@ -80,18 +80,23 @@ public sealed class TokenUsageTracker
     /// <param name="model">The model that answered.</param>
     /// <param name="usage">The call's tokens.</param>
     /// <param name="cost">The call's cost.</param>
-    public void Record(string stepName, string model, TokenUsage usage, CostEstimate cost) => Record(stepName, model, usage, cost, reservedTokens: 0);
+    public void Record(string stepName, string model, TokenUsage usage, CostEstimate cost) =>
+        Record(stepName, stepName, model, usage, cost, reservedTokens: 0);
 
-    /// <summary>Records one model call, with the tokens reserved for it (counted by budgets when the provider reported none).</summary>
-    internal void Record(string stepName, string model, TokenUsage usage, CostEstimate cost, long reservedTokens)
+    /// <summary>
+    /// Records one model call of the step at <paramref name="stepPath"/> (<c>summaries[3]</c>), with the tokens reserved
+    /// for it (counted by budgets when the provider reported none).
+    /// </summary>
+    internal void Record(string stepName, string stepPath, string model, TokenUsage usage, CostEstimate cost, long reservedTokens)
     {
         ArgumentNullException.ThrowIfNull(stepName);
+        ArgumentNullException.ThrowIfNull(stepPath);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(usage);
         ArgumentNullException.ThrowIfNull(cost);
         lock (_gate)
         {
-            _entries.Add(new Entry(stepName, model, usage, cost));
+            _entries.Add(new Entry(stepName, stepPath, model, usage, cost));
             _total += usage;
             _totalCost += cost;
             _budgetTokens += usage.TotalTokens ?? (usage.InputTokens is null && usage.OutputTokens is null
@@ -100,7 +105,7 @@ public sealed class TokenUsageTracker
         }
     }
 
-    /// <summary>Gets the tokens of one step's calls.</summary>
+    /// <summary>Gets the tokens of one step's calls (of every item, for a step inside a map).</summary>
     /// <param name="stepName">The step.</param>
     /// <returns>The sum; empty when the step made no call.</returns>
     public TokenUsage ForStep(string stepName) => Sum(e => string.Equals(e.StepName, stepName, StringComparison.Ordinal)).Usage;
@@ -115,9 +120,9 @@ public sealed class TokenUsageTracker
     /// <returns>The sum; empty when no call used it.</returns>
     public TokenUsage ForModel(string model) => Sum(e => string.Equals(e.Model, model, StringComparison.OrdinalIgnoreCase)).Usage;
 
-    /// <summary>Gets the tokens and cost of one step's calls in one pass (for the step's result).</summary>
-    internal (TokenUsage Usage, CostEstimate Cost) TotalsForStep(string stepName) =>
-        Sum(e => string.Equals(e.StepName, stepName, StringComparison.Ordinal));
+    /// <summary>Gets the tokens and cost of the calls of the step at one path in one pass (for the step's result).</summary>
+    internal (TokenUsage Usage, CostEstimate Cost) TotalsForPath(string stepPath) =>
+        Sum(e => string.Equals(e.StepPath, stepPath, StringComparison.Ordinal));
 
     private (TokenUsage Usage, CostEstimate Cost) Sum(Func<Entry, bool> predicate)
     {
@@ -138,5 +143,5 @@ public sealed class TokenUsageTracker
         return (usage, cost);
     }
 
-    private readonly record struct Entry(string StepName, string Model, TokenUsage Usage, CostEstimate Cost);
+    private readonly record struct Entry(string StepName, string StepPath, string Model, TokenUsage Usage, CostEstimate Cost);
 }

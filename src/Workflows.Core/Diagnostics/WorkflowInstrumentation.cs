@@ -129,7 +129,11 @@ internal sealed class WorkflowInstrumentation : IDisposable
         }
     }
 
-    public static Activity? StartStep(WorkflowRun run, WorkflowStep step)
+    /// <summary>
+    /// Starts a step's span as a child of the run's span, whatever step encloses it, so that the steps of concurrent
+    /// branches are siblings under the run; the path attribute tells where in the workflow each ran.
+    /// </summary>
+    public static Activity? StartStep(WorkflowRun run, WorkflowStep step, string path)
     {
         if (!Source.HasListeners())
         {
@@ -138,11 +142,13 @@ internal sealed class WorkflowInstrumentation : IDisposable
 
         return Source.StartActivity(
             ActivityKind.Internal,
+            parentContext: run.Activity?.Context ?? Activity.Current?.Context ?? default,
             tags:
             [
                 new(Attributes.WorkflowName, run.Workflow.Name),
                 new(Attributes.WorkflowId, run.WorkflowId),
                 new(Attributes.StepName, step.Name),
+                new(Attributes.StepPath, path),
                 new(Attributes.StepType, step.StepType),
                 new(Attributes.CorrelationId, run.CorrelationId),
             ],

@@ -17,6 +17,13 @@ public sealed record ErrorInfo
     /// <summary>Gets the name of the step where it happened, if any.</summary>
     public string? StepName { get; init; }
 
+    /// <summary>Gets the branch path of the step where it happened (<c>review/pros</c>, <c>summaries[3]</c>), if any; see <see cref="StepResult.Path"/>.</summary>
+    public string? StepPath
+    {
+        get => field ?? StepName;
+        init;
+    }
+
     /// <summary>Gets the type of the step where it happened, if any.</summary>
     public string? StepType { get; init; }
 

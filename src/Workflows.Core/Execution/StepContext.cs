@@ -12,11 +12,19 @@ public sealed class StepContext
     private readonly WorkflowRun _run;
     private readonly StepAccumulator _step;
 
-    internal StepContext(WorkflowRun run, StepAccumulator step)
+    internal StepContext(WorkflowRun run, StepAccumulator step, StepFrame inner)
     {
         _run = run;
         _step = step;
+        Inner = inner;
     }
+
+    /// <summary>Gets the frame the steps inside this one (a group's branches, a map's items) run in.</summary>
+    internal StepFrame Inner { get; }
+
+    internal WorkflowRun Run => _run;
+
+    internal StepAccumulator Step => _step;
 
     /// <summary>Gets the workflow's name.</summary>
     public string WorkflowName => _run.Workflow.Name;
@@ -30,8 +38,14 @@ public sealed class StepContext
     /// <summary>Gets the name of the step being run.</summary>
     public string StepName => _step.Step.Name;
 
-    /// <summary>Gets the run's variables: the caller's inputs and the outputs of the steps completed so far, by step name.</summary>
-    public IReadOnlyDictionary<string, object?> Variables => _run.Variables;
+    /// <summary>Gets the branch path of the step being run (<c>review/pros</c>, <c>summaries[3]</c>); see <see cref="StepResult.Path"/>.</summary>
+    public string StepPath => _step.Path;
+
+    /// <summary>
+    /// Gets the run's variables: the caller's inputs and the outputs of the steps completed so far, by step name (inside a
+    /// map item also the item, its index and the outputs of the item's steps; inside a loop the iteration number).
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Variables => _step.Variables;
 
     /// <summary>Gets the run's service scope (an empty provider when the engine runs without a container).</summary>
     public IServiceProvider Services => _run.Services;
@@ -52,14 +66,14 @@ public sealed class StepContext
     public object? GetVariable(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_run.Variables.TryGetValue(name, out var value))
+        if (_step.Variables.TryGetValue(name, out var value))
         {
             return value;
         }
 
         throw new KeyNotFoundException(
             $"Step '{StepName}' asked for the variable '{name}', which the run does not have. " +
-            $"Available variables: {string.Join(", ", _run.Variables.Keys.Order(StringComparer.Ordinal))}.");
+            $"Available variables: {string.Join(", ", _step.Variables.Keys.Order(StringComparer.Ordinal))}.");
     }
 
     /// <summary>Gets a variable converted to <typeparamref name="T"/>.</summary>
@@ -85,7 +99,7 @@ public sealed class StepContext
     /// <param name="name">The input or step name.</param>
     /// <param name="value">The value, when found.</param>
     /// <returns><see langword="true"/> when the run has the variable.</returns>
-    public bool TryGetVariable(string name, out object? value) => _run.Variables.TryGetValue(name, out value);
+    public bool TryGetVariable(string name, out object? value) => _step.Variables.TryGetValue(name, out value);
 
     /// <summary>
     /// Calls a model for this step: through the middleware, metered (tokens and cost recorded for this step), traced,

@@ -13,4 +13,13 @@ public sealed record StepMetrics(
     DateTimeOffset CompletedAt,
     TimeSpan Duration,
     TokenUsage Usage,
-    CostEstimate Cost);
+    CostEstimate Cost)
+{
+    /// <summary>Gets the step's branch path (see <see cref="StepResult.Path"/>).</summary>
+    /// <value>The default value is <see cref="StepName"/>.</value>
+    public string Path
+    {
+        get => field ?? StepName;
+        init;
+    }
+}

@@ -6,6 +6,19 @@ public sealed record StepResult
     /// <summary>Gets the step's name.</summary>
     public required string StepName { get; init; }
 
+    /// <summary>
+    /// Gets the step's branch path: its name at the top level; inside a parallel group, route, loop or sub-workflow the
+    /// enclosing step's path, <c>/</c> and its name (<c>review/pros</c>); a map item's index in brackets
+    /// (<c>summaries[3]</c>, or <c>summaries[3]/extract</c> when the mapped body has several steps); a loop iteration's
+    /// number, from 1, likewise (<c>refine[2]/draft</c>).
+    /// </summary>
+    /// <value>The default value is <see cref="StepName"/>.</value>
+    public string Path
+    {
+        get => field ?? StepName;
+        init;
+    }
+
     /// <summary>Gets the step's kind (<c>llm</c>, <c>transform</c> or the step's type name).</summary>
     public required string StepType { get; init; }
 

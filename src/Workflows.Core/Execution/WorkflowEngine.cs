@@ -265,24 +265,27 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     {
         var correlationId = options?.CorrelationId ?? CurrentTraceId() ?? Guid.NewGuid().ToString("N");
         await using var scope = _scopeFactory?.CreateAsyncScope();
+        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
+        using var runSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var run = new WorkflowRun(this, workflow, correlationId, inputs, scope?.ServiceProvider ?? EmptyServiceProvider.Instance, _options)
         {
             Middleware = _middleware is { Length: > 0 } middleware ? new MiddlewarePipeline(middleware, _middlewareLogger) : MiddlewarePipeline.Empty,
             Budget = BudgetGuard.Create(options, workflow, _options, _prices),
             Events = events,
+            CallerToken = cancellationToken,
+            RunToken = runSource.Token,
         };
 
-        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
-        using var runSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         using var logScope = _logger.BeginScope(new RunScope(workflow.Name, run.WorkflowId, correlationId));
 
         var runActivity = WorkflowInstrumentation.StartRun(run);
+        run.Activity = runActivity;
         var startedAt = _timeProvider.GetUtcNow();
         var startTimestamp = _timeProvider.GetTimestamp();
         _logger.RunStatusChanged(workflow.Name, run.WorkflowId, WorkflowStatus.Pending, WorkflowStatus.Running, 0, correlationId);
         events?.Invoke(new RunStartedEvent { WorkflowName = workflow.Name, WorkflowId = run.WorkflowId, Timestamp = startedAt, CorrelationId = correlationId });
 
-        var stepResults = new List<StepResult>(workflow.Steps.Count);
+        var frame = StepFrame.ForRun(run, runSource.Token);
         var status = WorkflowStatus.Running;
         ErrorInfo? runError = null;
         object? output = null;
@@ -296,7 +299,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             }
             catch (OperationCanceledException) when (runSource.IsCancellationRequested)
             {
-                (status, runError) = Interruption(stepName: null, stepType: null, cancellationToken);
+                (status, runError) = Interruption(frame, stepPath: null, stepType: null);
             }
             catch (Exception ex) when (ex is MiddlewareAbortedException or MiddlewareFailedException)
             {
@@ -305,42 +308,13 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             }
         }
 
-        foreach (var step in status == WorkflowStatus.Running ? workflow.Steps : [])
-        {
-            if (runSource.IsCancellationRequested)
-            {
-                (status, runError) = Interruption(stepName: null, stepType: null, cancellationToken);
-                break;
-            }
-
-            var result = await RunStepAsync(run, step, runSource.Token, cancellationToken).ConfigureAwait(false);
-            stepResults.Add(result);
-            if (result.Status == StepStatus.Completed)
-            {
-                output = result.Output;
-                continue;
-            }
-
-            if (result.Status is StepStatus.Cancelled or StepStatus.TimedOut)
-            {
-                status = result.Status == StepStatus.Cancelled ? WorkflowStatus.Cancelled : WorkflowStatus.TimedOut;
-                runError = result.Error;
-                break;
-            }
-
-            if (step.IsCritical || result.Error?.Kind is ErrorKind.Aborted or ErrorKind.MiddlewareFailed or ErrorKind.BudgetExceeded or ErrorKind.GuardrailBlocked)
-            {
-                status = WorkflowStatus.Failed;
-                runError = result.Error;
-                break;
-            }
-        }
-
         if (status == WorkflowStatus.Running)
         {
-            status = WorkflowStatus.Completed;
+            var outcome = await RunSequenceAsync(frame, workflow.Steps).ConfigureAwait(false);
+            (status, runError, output) = (outcome.Status, outcome.Error, outcome.Output);
         }
 
+        var stepResults = frame.Results;
         var completedAt = _timeProvider.GetUtcNow();
         var duration = _timeProvider.GetElapsedTime(startTimestamp);
         _logger.RunStatusChanged(workflow.Name, run.WorkflowId, WorkflowStatus.Running, status, duration.TotalMilliseconds, correlationId);
@@ -370,7 +344,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
                 LlmCalls = run.Usage.CallCount,
                 StepsCompleted = stepResults.Count(static s => s.Status == StepStatus.Completed),
                 StepsFailed = stepResults.Count(static s => s.Status != StepStatus.Completed),
-                Steps = [.. stepResults.Select(static s => new StepMetrics(s.StepName, s.StartedAt, s.CompletedAt, s.Duration, s.Usage, s.Cost))],
+                Steps = [.. stepResults.Select(static s => new StepMetrics(s.StepName, s.StartedAt, s.CompletedAt, s.Duration, s.Usage, s.Cost) { Path = s.Path })],
             },
         };
 
@@ -388,6 +362,16 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         });
         return workflowResult;
     }
+
+    /// <summary>Records which branch a route took: a log event and its span's <c>workflows.route.selected</c> attribute.</summary>
+    internal void RouteSelected(StepContext context, string label)
+    {
+        _logger.RouteSelected(context.StepName, context.StepPath, label);
+        context.Step.Activity?.SetTag(TelemetryNames.Attributes.RouteSelected, label);
+    }
+
+    internal void LoopExhausted(StepContext context, int maxIterations) =>
+        _logger.LoopExhausted(context.StepName, context.StepPath, maxIterations);
 
     /// <summary>Cleans up the providers, when this engine created their registry.</summary>
     /// <returns>A task that completes when the providers are cleaned up.</returns>
@@ -456,7 +440,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         WorkflowRun run, StepAccumulator step, string name, IChatClient provider, ProviderInfo info, ModelRequest request, CancellationToken cancellationToken)
     {
         var stepName = step.Step.Name;
-        var hookContext = run.Middleware.IsEmpty ? null : new MiddlewareContext(run, stepName, name);
+        var hookContext = run.Middleware.IsEmpty ? null : new MiddlewareContext(run, stepName, name, step.Path, step.Variables);
         if (hookContext is not null)
         {
             var requestedModel = request.Options.ModelId;
@@ -471,19 +455,37 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         var model = request.Options.ModelId!;
         // Only a budget reads the estimate (and the reservation recorded below), so runs without one skip the pass over the text.
         var inputEstimate = run.Budget is null ? 0 : BudgetGuard.EstimateInputTokens(request.Messages);
+        BudgetReservation reservation = default;
         if (run.Budget is { } budget)
         {
             try
             {
-                budget.EnsureAffordable(run.Usage, model, inputEstimate, request.Options.MaxOutputTokens);
+                reservation = budget.Reserve(run.Usage, model, inputEstimate, request.Options.MaxOutputTokens);
             }
             catch (BudgetExceededException ex)
             {
-                _logger.BudgetExceeded(run.Workflow.Name, run.WorkflowId, stepName, ex.Message);
+                _logger.BudgetExceeded(run.Workflow.Name, run.WorkflowId, step.Path, ex.Message);
                 throw;
             }
         }
 
+        try
+        {
+            return await CallReservedModelAsync(run, step, name, provider, info, request, hookContext, inputEstimate, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the call's usage is recorded (or it failed), so spend plus reservations never counts short.
+            run.Budget?.Release(reservation);
+        }
+    }
+
+    private async Task<ChatResponse> CallReservedModelAsync(
+        WorkflowRun run, StepAccumulator step, string name, IChatClient provider, ProviderInfo info, ModelRequest request,
+        MiddlewareContext? hookContext, long inputEstimate, CancellationToken cancellationToken)
+    {
+        var stepName = step.Step.Name;
+        var model = request.Options.ModelId!;
         if (_logger.IsEnabled(LogLevel.Trace))
         {
             _logger.PromptSent(stepName, request.Prompt);
@@ -501,7 +503,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         {
             if (run.Events is { } events)
             {
-                (response, timeToFirstChunk) = await StreamModelCallAsync(run, stepName, provider, request, started, events, cancellationToken).ConfigureAwait(false);
+                (response, timeToFirstChunk) = await StreamModelCallAsync(run, step, provider, request, started, events, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -548,7 +550,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         }
 
         step.RecordCall(name, answeredBy);
-        run.Usage.Record(stepName, answeredBy, usage, cost, run.Budget is null ? 0 : inputEstimate + (request.Options.MaxOutputTokens ?? 0));
+        run.Usage.Record(stepName, step.Path, answeredBy, usage, cost, run.Budget is null ? 0 : inputEstimate + (request.Options.MaxOutputTokens ?? 0));
         if (_logger.IsEnabled(LogLevel.Information))
         {
             _logger.ModelCallCompleted(
@@ -570,7 +572,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     }
 
     private async Task<(ChatResponse Response, TimeSpan? TimeToFirstChunk)> StreamModelCallAsync(
-        WorkflowRun run, string stepName, IChatClient provider, ModelRequest request, long started, Action<WorkflowEvent> events,
+        WorkflowRun run, StepAccumulator step, IChatClient provider, ModelRequest request, long started, Action<WorkflowEvent> events,
         CancellationToken cancellationToken)
     {
         var updates = new List<ChatResponseUpdate>();
@@ -587,7 +589,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
                     WorkflowName = run.Workflow.Name,
                     WorkflowId = run.WorkflowId,
                     Timestamp = _timeProvider.GetUtcNow(),
-                    StepName = stepName,
+                    StepName = step.Step.Name,
+                    StepPath = step.Path,
                     Text = text,
                 });
             }
@@ -632,20 +635,73 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         return null;
     }
 
-    private async Task<StepResult> RunStepAsync(WorkflowRun run, WorkflowStep step, CancellationToken runToken, CancellationToken callerToken)
+    /// <summary>
+    /// Runs steps in order in one frame (a workflow, a sub-workflow, a route's branch, a loop iteration, a map item): a
+    /// completed step's output is the sequence's output so far; an interruption or a failure that stops the run ends it.
+    /// </summary>
+    internal async Task<SequenceOutcome> RunSequenceAsync(StepFrame frame, IReadOnlyList<WorkflowStep> steps)
     {
-        var accumulator = new StepAccumulator(step);
-        var context = new StepContext(run, accumulator);
-        var activity = WorkflowInstrumentation.StartStep(run, step);
+        object? output = null;
+        foreach (var step in steps)
+        {
+            if (frame.Token.IsCancellationRequested)
+            {
+                var (status, error) = Interruption(frame, stepPath: null, stepType: null);
+                return new SequenceOutcome(status, error, output);
+            }
+
+            var result = await RunStepAsync(frame, step, frame.PathOf(step.Name)).ConfigureAwait(false);
+            if (result.Status == StepStatus.Completed)
+            {
+                output = result.Output;
+                continue;
+            }
+
+            if (result.Status is StepStatus.Cancelled or StepStatus.TimedOut)
+            {
+                return new SequenceOutcome(result.Status == StepStatus.Cancelled ? WorkflowStatus.Cancelled : WorkflowStatus.TimedOut, result.Error, output);
+            }
+
+            if (StopsEnclosing(step, result))
+            {
+                return new SequenceOutcome(WorkflowStatus.Failed, result.Error, output);
+            }
+        }
+
+        return new SequenceOutcome(WorkflowStatus.Completed, null, output);
+    }
+
+    /// <summary>
+    /// Whether a failed step ends what encloses it (its sequence, group, map or run): a critical step's failure does, and
+    /// an abort, a critical middleware failure, a budget stop or a guardrail block does whatever the step's criticality.
+    /// </summary>
+    internal static bool StopsEnclosing(WorkflowStep step, StepResult result) =>
+        result.Status != StepStatus.Completed &&
+        (step.IsCritical || result.Status is StepStatus.Cancelled or StepStatus.TimedOut ||
+         result.Error?.Kind is ErrorKind.Aborted or ErrorKind.MiddlewareFailed or ErrorKind.BudgetExceeded or ErrorKind.GuardrailBlocked);
+
+    /// <summary>
+    /// Runs one step at <paramref name="path"/> in <paramref name="frame"/>: its span, events, policies and result. The
+    /// result is added to the frame's results, followed by those of the steps it ran inside it (a group's branches).
+    /// </summary>
+    internal async Task<StepResult> RunStepAsync(StepFrame frame, WorkflowStep step, string path)
+    {
+        var run = frame.Run;
+        var accumulator = new StepAccumulator(step, path, frame.Variables);
+        var inner = frame.Child(path + "/");
+        var context = new StepContext(run, accumulator, inner);
+        var activity = WorkflowInstrumentation.StartStep(run, step, path);
+        accumulator.Activity = activity;
         var startedAt = _timeProvider.GetUtcNow();
         var startTimestamp = _timeProvider.GetTimestamp();
-        _logger.StepStarted(step.Name, step.StepType);
+        _logger.StepStarted(step.Name, step.StepType, path);
         run.Events?.Invoke(new StepStartedEvent
         {
             WorkflowName = run.Workflow.Name,
             WorkflowId = run.WorkflowId,
             Timestamp = startedAt,
             StepName = step.Name,
+            StepPath = path,
             StepType = step.StepType,
         });
 
@@ -655,32 +711,38 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         Exception? failure = null;
         try
         {
-            output = await ExecuteWithPoliciesAsync(run, step, context, accumulator, runToken).ConfigureAwait(false);
+            output = await ExecuteWithPoliciesAsync(run, step, context, accumulator, frame.Token).ConfigureAwait(false);
             status = StepStatus.Completed;
-            run.SetOutput(step.Name, output);
+            frame.Variables.Set(step.Name, output);
         }
-        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+        catch (BranchFailedException branch)
         {
-            var (runStatus, interruption) = Interruption(step.Name, step.StepType, callerToken);
-            status = runStatus == WorkflowStatus.Cancelled ? StepStatus.Cancelled : StepStatus.TimedOut;
+            // A step inside this one failed and ended it: this step reports that step's error, which its hooks already saw.
+            status = StepStatus.Failed;
+            error = branch.Error;
+        }
+        catch (OperationCanceledException) when (frame.Token.IsCancellationRequested)
+        {
+            var (runStatus, interruption) = Interruption(frame, path, step.StepType);
+            status = runStatus == WorkflowStatus.TimedOut ? StepStatus.TimedOut : StepStatus.Cancelled;
             error = interruption;
         }
         catch (Exception ex)
         {
             status = StepStatus.Failed;
             failure = ex;
-            error = Classify(ex, step.Name, step.StepType, accumulator.FailedProviderType ?? PluginTypeOf(step));
+            error = Classify(ex, step.Name, step.StepType, accumulator.FailedProviderType ?? PluginTypeOf(step)) with { StepPath = path };
             if (error.Kind == ErrorKind.StepFailed && !run.Middleware.IsEmpty)
             {
                 try
                 {
-                    await run.Middleware.OnStepErrorAsync(new MiddlewareContext(run, step.Name, accumulator.Provider), ex, runToken).ConfigureAwait(false);
+                    await run.Middleware.OnStepErrorAsync(new MiddlewareContext(run, step.Name, accumulator.Provider, path, frame.Variables), ex, frame.Token).ConfigureAwait(false);
                 }
                 catch (Exception hookFailure) when (hookFailure is MiddlewareAbortedException or MiddlewareFailedException)
                 {
-                    error = Classify(hookFailure, step.Name, step.StepType, pluginType: null);
+                    error = Classify(hookFailure, step.Name, step.StepType, pluginType: null) with { StepPath = path };
                 }
-                catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (frame.Token.IsCancellationRequested)
                 {
                     // The run is ending anyway; the step keeps its own error.
                 }
@@ -691,20 +753,24 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         switch (status)
         {
             case StepStatus.Completed:
-                _logger.StepCompleted(step.Name, step.StepType, duration.TotalMilliseconds);
+                _logger.StepCompleted(step.Name, step.StepType, path, duration.TotalMilliseconds);
+                break;
+            case StepStatus.Failed when failure is not null:
+                _logger.StepFailed(failure, step.Name, step.StepType, path, step.IsCritical, duration.TotalMilliseconds);
                 break;
             case StepStatus.Failed:
-                _logger.StepFailed(failure!, step.Name, step.StepType, step.IsCritical, duration.TotalMilliseconds);
+                _logger.BranchFailed(step.Name, step.StepType, path, error!.StepPath, duration.TotalMilliseconds);
                 break;
             default:
-                _logger.StepInterrupted(step.Name, step.StepType, status, duration.TotalMilliseconds);
+                _logger.StepInterrupted(step.Name, step.StepType, path, status, duration.TotalMilliseconds);
                 break;
         }
 
-        var (stepUsage, stepCost) = run.Usage.TotalsForStep(step.Name);
+        var (stepUsage, stepCost) = run.Usage.TotalsForPath(path);
         var result = new StepResult
         {
             StepName = step.Name,
+            Path = path,
             StepType = step.StepType,
             Status = status,
             IsCritical = step.IsCritical,
@@ -721,6 +787,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             Duration = duration,
         };
         _instrumentation.EndStep(activity, run, result);
+        frame.Results.Add(result);
+        frame.Results.AddRange(inner.Results);
         run.Events?.Invoke(new StepCompletedEvent
         {
             WorkflowName = run.Workflow.Name,
@@ -817,6 +885,12 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
 
     private static async Task<object?> InvokeStepAsync(WorkflowStep step, StepContext context, CancellationToken runToken)
     {
+        if (step is CompositeStep)
+        {
+            // Awaited to its end, never abandoned: the steps inside stop promptly on the token and their results must be kept.
+            return await step.ExecuteAsync(context, runToken).ConfigureAwait(false);
+        }
+
         // On the thread pool, so that a step that blocks synchronously cannot hold the run past its timeout:
         // the run stops waiting when the token fires and the abandoned step's outcome is observed and dropped.
         var execution = Task.Run(() => step.ExecuteAsync(context, runToken).AsTask(), CancellationToken.None);
@@ -839,26 +913,47 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _ => step.GetType(),
     };
 
-    private static (WorkflowStatus Status, ErrorInfo Error) Interruption(string? stepName, string? stepType, CancellationToken callerToken)
+    /// <summary>
+    /// What stopped a frame: the caller's cancellation, the run's timeout, or (inside a parallel group or map) the failure
+    /// of a sibling branch, which cancels the group.
+    /// </summary>
+    private static (WorkflowStatus Status, ErrorInfo Error) Interruption(StepFrame frame, string? stepPath, string? stepType)
     {
-        if (callerToken.IsCancellationRequested)
+        var stepName = stepPath is null ? null : StepNames.LastSegment(stepPath);
+        if (frame.Run.CallerToken.IsCancellationRequested)
         {
             return (WorkflowStatus.Cancelled, new ErrorInfo
             {
-                Message = stepName is null ? "The run was cancelled by the caller." : $"The run was cancelled by the caller during step '{stepName}'.",
+                Message = stepPath is null ? "The run was cancelled by the caller." : $"The run was cancelled by the caller during step '{stepPath}'.",
                 ExceptionType = typeof(OperationCanceledException).FullName!,
                 Kind = ErrorKind.Cancelled,
                 StepName = stepName,
+                StepPath = stepPath,
                 StepType = stepType,
             });
         }
 
-        return (WorkflowStatus.TimedOut, new ErrorInfo
+        if (frame.Run.RunToken.IsCancellationRequested)
         {
-            Message = stepName is null ? "The run's timeout elapsed." : $"The run's timeout elapsed during step '{stepName}'.",
-            ExceptionType = typeof(TimeoutException).FullName!,
-            Kind = ErrorKind.TimedOut,
+            return (WorkflowStatus.TimedOut, new ErrorInfo
+            {
+                Message = stepPath is null ? "The run's timeout elapsed." : $"The run's timeout elapsed during step '{stepPath}'.",
+                ExceptionType = typeof(TimeoutException).FullName!,
+                Kind = ErrorKind.TimedOut,
+                StepName = stepName,
+                StepPath = stepPath,
+                StepType = stepType,
+            });
+        }
+
+        var reason = frame.CancelReason ?? "its group was stopped";
+        return (WorkflowStatus.Cancelled, new ErrorInfo
+        {
+            Message = stepPath is null ? $"Not run: {reason}." : $"Step '{stepPath}' was cancelled: {reason}.",
+            ExceptionType = typeof(OperationCanceledException).FullName!,
+            Kind = ErrorKind.Cancelled,
             StepName = stepName,
+            StepPath = stepPath,
             StepType = stepType,
         });
     }
@@ -868,6 +963,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         var activity = Activity.Current;
         return activity is null || activity.TraceId == default ? null : activity.TraceId.ToHexString();
     }
+
+    internal readonly record struct SequenceOutcome(WorkflowStatus Status, ErrorInfo? Error, object? Output);
 
     private readonly record struct StepAttempt(object? Output, System.Runtime.ExceptionServices.ExceptionDispatchInfo? ProviderFailure);
 

@@ -5,11 +5,15 @@ public sealed class MiddlewareContext
 {
     private readonly WorkflowRun _run;
 
-    internal MiddlewareContext(WorkflowRun run, string? stepName, string? providerName)
+    private readonly IReadOnlyDictionary<string, object?> _variables;
+
+    internal MiddlewareContext(WorkflowRun run, string? stepName, string? providerName, string? stepPath = null, VariableScope? variables = null)
     {
         _run = run;
         StepName = stepName;
+        StepPath = stepPath ?? stepName;
         ProviderName = providerName;
+        _variables = variables ?? run.Variables;
     }
 
     /// <summary>Gets the workflow's name.</summary>
@@ -27,11 +31,14 @@ public sealed class MiddlewareContext
     /// <summary>Gets the current step's name; <see langword="null"/> in workflow start and end hooks.</summary>
     public string? StepName { get; }
 
+    /// <summary>Gets the current step's branch path (<c>review/pros</c>, <c>summaries[3]</c>); <see langword="null"/> in workflow start and end hooks.</summary>
+    public string? StepPath { get; }
+
     /// <summary>Gets the registered provider of the model call; <see langword="null"/> outside model-call hooks.</summary>
     public string? ProviderName { get; }
 
-    /// <summary>Gets the run's variables so far.</summary>
-    public IReadOnlyDictionary<string, object?> Variables => _run.Variables;
+    /// <summary>Gets the run's variables so far (in a step's hooks, those that step sees: a map item's too).</summary>
+    public IReadOnlyDictionary<string, object?> Variables => _variables;
 
     /// <summary>Gets the run's token usage and cost so far.</summary>
     public TokenUsageTracker Usage => _run.Usage;
@@ -39,6 +46,9 @@ public sealed class MiddlewareContext
     /// <summary>Gets the run's service scope.</summary>
     public IServiceProvider Services => _run.Services;
 
-    /// <summary>Gets a bag for the middleware's own per-run state, shared by all hooks of the run.</summary>
+    /// <summary>
+    /// Gets a bag for the middleware's own per-run state, shared by all hooks of the run. Thread-safe (a concurrent
+    /// dictionary): hooks of concurrent branches use it at the same time, so keep what you store in it thread-safe too.
+    /// </summary>
     public IDictionary<string, object?> Items => _run.Items;
 }

@@ -102,18 +102,14 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The inputs no step's template reads; none when a step is not an <see cref="LlmStep"/> (it may read anything).</summary>
+    /// <summary>The inputs no step's template reads; none when a step's code may read anything (a transform or DI step, a route selector, a loop condition).</summary>
     private static List<string> Unused(MiddlewareContext context)
     {
-        var steps = context.Run.Workflow.Steps;
-        if (steps.Count == 0 || !steps.All(static s => s is LlmStep))
+        if (WorkflowGraph.TemplateReads(context.Run.Workflow.Steps) is not { } variables)
         {
             return [];
         }
 
-        var variables = steps.Cast<LlmStep>()
-            .SelectMany(static s => s.Prompt.Variables.Concat(s.SystemPrompt?.Variables ?? []))
-            .ToHashSet(StringComparer.Ordinal);
         return [.. context.Variables.Keys.Where(name =>
             !variables.Contains(name) && !variables.Any(v => v.StartsWith(name + ".", StringComparison.Ordinal)))];
     }

@@ -118,36 +118,25 @@ public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
             return ValueTask.FromResult(request);
         }
 
-        var steps = context.Run.Workflow.Steps;
-        var index = -1;
-        for (var i = 0; i < steps.Count; i++)
-        {
-            if (string.Equals(steps[i].Name, stepName, StringComparison.Ordinal))
-            {
-                index = i;
-                break;
-            }
-        }
-
-        if (index < 0 || steps[index] is not LlmStep current)
+        if (!context.Run.Workflow.AllSteps.TryGetValue(stepName, out var step) || step is not LlmStep current)
         {
             return ValueTask.FromResult(request);
         }
 
-        var scanned = context.Items.TryGetValue(ScannedKey, out var existing) && existing is HashSet<string> set
-            ? set
-            : (HashSet<string>)(context.Items[ScannedKey] = new HashSet<string>(StringComparer.Ordinal));
+        var scanned = (System.Collections.Concurrent.ConcurrentDictionary<string, bool>)context.Run.Items.GetOrAdd(
+            ScannedKey, static _ => new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal))!;
         var variables = current.Prompt.Variables.Concat(current.SystemPrompt?.Variables ?? []).ToArray();
-        foreach (var source in steps.Take(index))
+        foreach (var source in context.Run.Workflow.AllSteps.Values)
         {
-            if (source is LlmStep || scanned.Contains(source.Name) ||
+            // Only outputs already produced are in the variables; a concurrent branch that reads the same output scans it once.
+            if (source is LlmStep ||
                 !variables.Any(v => v == source.Name || v.StartsWith(source.Name + ".", StringComparison.Ordinal)) ||
-                !context.Variables.TryGetValue(source.Name, out var output))
+                !context.Variables.TryGetValue(source.Name, out var output) ||
+                !scanned.TryAdd(source.Name, true))
             {
                 continue;
             }
 
-            scanned.Add(source.Name);
             var target = $"output of step '{source.Name}'";
             var activity = GuardrailReporter.Start(context, Values.GuardrailPromptInjection, Values.TargetOutput);
             var patterns = new List<string>();

@@ -68,11 +68,18 @@ public sealed class PromptTemplate
     /// <inheritdoc />
     public override string ToString() => Text;
 
+    /// <summary>
+    /// Formats a variable for a prompt: invariant culture; a parallel group's outputs (a dictionary) one <c>name: value</c>
+    /// line per branch; a map's list one line per item.
+    /// </summary>
     internal static string Format(object? value) => value switch
     {
         null => string.Empty,
         string s => s,
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        System.Text.Json.JsonElement json => json.ToString(),
+        IReadOnlyDictionary<string, object?> outputs => string.Join("\n", outputs.Select(static o => $"{o.Key}: {Format(o.Value)}")),
+        System.Collections.IEnumerable items => string.Join("\n", items.Cast<object?>().Select(Format)),
         _ => value.ToString() ?? string.Empty,
     };
 

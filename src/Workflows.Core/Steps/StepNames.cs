@@ -6,6 +6,14 @@ internal static partial class StepNames
 {
     public const string PatternText = "[A-Za-z_][A-Za-z0-9_.-]*";
 
+    /// <summary>The step name at the end of a branch path (<c>review/pros</c> gives <c>pros</c>, <c>summaries[3]</c> gives <c>summaries</c>).</summary>
+    public static string LastSegment(string path)
+    {
+        var start = path.LastIndexOf('/') + 1;
+        var bracket = path.IndexOf('[', start);
+        return bracket < 0 ? path[start..] : path[start..bracket];
+    }
+
     public static bool IsValid(string? name) => name is not null && NamePattern().IsMatch(name);
 
     public static void Validate(string? name, string? workflowName)

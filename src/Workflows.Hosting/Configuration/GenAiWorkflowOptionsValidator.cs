@@ -51,6 +51,11 @@ internal sealed class GenAiWorkflowOptionsValidator(
             builder.AddError(Message(nameof(options.TimeoutSeconds), options.TimeoutSeconds, Allowed(nameof(options.TimeoutSeconds))!));
         }
 
+        if (options.MaxDegreeOfParallelism is < 1 or > GenAiWorkflowOptions.MaxMaxDegreeOfParallelism)
+        {
+            builder.AddError(Message(nameof(options.MaxDegreeOfParallelism), options.MaxDegreeOfParallelism, Allowed(nameof(options.MaxDegreeOfParallelism))!));
+        }
+
         if (!Enum.IsDefined(options.LogLevel))
         {
             builder.AddError(Message(nameof(options.LogLevel), options.LogLevel,
@@ -106,6 +111,8 @@ internal sealed class GenAiWorkflowOptionsValidator(
             $"a number from {GenAiWorkflowOptions.MinTemperature:0.0} to {GenAiWorkflowOptions.MaxTemperature:0.0}"),
         nameof(GenAiWorkflowOptions.MaxTokens) => FormattableString.Invariant(
             $"a whole number from {GenAiWorkflowOptions.MinMaxTokens} to {GenAiWorkflowOptions.MaxMaxTokens}"),
+        nameof(GenAiWorkflowOptions.MaxDegreeOfParallelism) => FormattableString.Invariant(
+            $"a whole number from 1 to {GenAiWorkflowOptions.MaxMaxDegreeOfParallelism}"),
         nameof(GenAiWorkflowOptions.TimeoutSeconds) => FormattableString.Invariant(
             $"a number of seconds from {GenAiWorkflowOptions.MinTimeoutSeconds} to {GenAiWorkflowOptions.MaxTimeoutSeconds}"),
         _ => null,
