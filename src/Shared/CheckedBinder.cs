@@ -14,6 +14,9 @@ namespace Workflows;
 /// </summary>
 internal static class CheckedBinder
 {
+    /// <summary>How deep settings objects nest at most (a workflow's steps inside maps, routes and loops inside each other).</summary>
+    private const int MaxDepth = 32;
+
     public static void Bind<TOptions>(
         IConfigurationSection section, TOptions options, string? optionsName = null, Func<string, string?>? allowed = null)
         where TOptions : class
@@ -35,14 +38,14 @@ internal static class CheckedBinder
             if (!IsScalar(property.PropertyType))
             {
                 // Nested settings objects (Budget), and the items of lists and dictionaries of them (Workflows, Steps), are checked too.
-                if (depth < 5 && property.PropertyType != typeof(string) && ElementType(property.PropertyType) is { } elementType)
+                if (depth < MaxDepth && property.PropertyType != typeof(string) && ElementType(property.PropertyType) is { } elementType)
                 {
                     foreach (var item in section.GetSection(property.Name).GetChildren())
                     {
                         Check(item, elementType, failures, depth + 1, allowed: null);
                     }
                 }
-                else if (depth < 5 && property.PropertyType.IsClass && property.PropertyType != typeof(string))
+                else if (depth < MaxDepth && property.PropertyType.IsClass && property.PropertyType != typeof(string))
                 {
                     Check(section.GetSection(property.Name), property.PropertyType, failures, depth + 1, allowed: null);
                 }

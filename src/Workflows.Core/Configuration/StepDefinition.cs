@@ -1,8 +1,10 @@
 namespace Workflows;
 
 /// <summary>
-/// One step of a <see cref="WorkflowDefinition"/>: a model step (<see cref="Prompt"/>) or a step type registered with
-/// <c>AddStep&lt;T&gt;()</c> (<see cref="Step"/>).
+/// One step of a <see cref="WorkflowDefinition"/>: exactly one of a model step (<see cref="Prompt"/>), a step type
+/// registered with <c>AddStep&lt;T&gt;()</c> (<see cref="Step"/>), a parallel group (<see cref="Parallel"/>), a map
+/// (<see cref="Map"/>), a route (<see cref="Route"/>), a loop (<see cref="Loop"/>) or another configured workflow run as
+/// a step (<see cref="Workflow"/>).
 /// </summary>
 public sealed class StepDefinition
 {
@@ -39,6 +41,24 @@ public sealed class StepDefinition
     /// </summary>
     public string? OutputSchema { get; set; }
 
+    /// <summary>Gets the branches of a parallel group: each entry is one step, and they run concurrently.</summary>
+    public IList<StepDefinition> Parallel { get; } = [];
+
+    /// <summary>Gets or sets the most branches of a parallel group running at once; <c>GenAiWorkflows:MaxDegreeOfParallelism</c> when unset.</summary>
+    public int? MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>Gets or sets a map: steps run once per item of a list.</summary>
+    public MapDefinition? Map { get; set; }
+
+    /// <summary>Gets or sets a route: one branch of steps chosen by a variable's value or a model's classification.</summary>
+    public RouteDefinition? Route { get; set; }
+
+    /// <summary>Gets or sets a loop: steps repeated until a condition holds, at most a number of times.</summary>
+    public LoopDefinition? Loop { get; set; }
+
+    /// <summary>Gets or sets the name of another workflow under <c>GenAiWorkflows:Workflows</c> to run as this step.</summary>
+    public string? Workflow { get; set; }
+
     /// <summary>Gets or sets whether the step's failure fails the run.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IsCritical { get; set; } = true;
@@ -53,18 +73,47 @@ public sealed class StepDefinition
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RetryProviderErrors { get; set; }
 
-    internal WorkflowStep ToStep(string key, string workflowName, Func<string, Type?>? resolveStepType)
+    internal WorkflowStep ToStep(string key, string workflowName, WorkflowDefinitionSet set)
     {
         if (string.IsNullOrWhiteSpace(Name))
         {
             throw new WorkflowException($"{key}:Name is missing. Give every step a name; later prompts refer to it as {{name}}.", workflowName);
         }
 
-        if (Prompt is null == Step is null)
+        var kinds = new (string Key, bool IsSet)[]
         {
+            (nameof(Prompt), Prompt is not null), (nameof(Step), Step is not null), (nameof(Parallel), Parallel.Count > 0),
+            (nameof(Map), Map is not null), (nameof(Route), Route is not null), (nameof(Loop), Loop is not null), (nameof(Workflow), Workflow is not null),
+        }.Where(static k => k.IsSet).Select(static k => k.Key).ToArray();
+        if (kinds.Length != 1)
+        {
+            var found = kinds.Length == 0 ? "none of them" : string.Join(" and ", kinds);
             throw new WorkflowException(
-                $"{key} (step '{Name}') must set exactly one of Prompt (a model step) or Step (a step type registered with AddStep<T>()).",
+                $"{key} (step '{Name}') must set exactly one of Prompt (a model step), Step (a step type registered with AddStep<T>()), " +
+                $"Parallel, Map, Route, Loop or Workflow; it sets {found}.",
                 workflowName);
+        }
+
+        if (Prompt is null)
+        {
+            var modelOnly = new (string Key, bool IsSet)[]
+            {
+                (nameof(SystemPrompt), SystemPrompt is not null), (nameof(Provider), Provider is not null), (nameof(Model), Model is not null),
+                (nameof(Temperature), Temperature is not null), (nameof(MaxTokens), MaxTokens is not null), (nameof(TopP), TopP is not null),
+                (nameof(OutputSchema), OutputSchema is not null),
+            }.Where(static k => k.IsSet).Select(static k => k.Key).ToArray();
+            if (modelOnly.Length > 0)
+            {
+                throw new WorkflowException(
+                    $"{key}:{modelOnly[0]} is set on step '{Name}', which is not a model step (it sets {kinds[0]}). " +
+                    $"Remove {string.Join(", ", modelOnly)}, or set them on the model steps inside it.",
+                    workflowName);
+            }
+        }
+
+        if (MaxDegreeOfParallelism is not null && Parallel.Count == 0)
+        {
+            throw new WorkflowException($"{key}:MaxDegreeOfParallelism is set on step '{Name}', which is not a parallel group. Remove it (a map has Map:MaxConcurrency).", workflowName);
         }
 
         if (Temperature is < GenAiWorkflowOptions.MinTemperature or > GenAiWorkflowOptions.MaxTemperature)
@@ -86,14 +135,15 @@ public sealed class StepDefinition
             throw new WorkflowException(FormattableString.Invariant($"{key}:TopP is {TopP}, but it must be from 0 to 1."), workflowName);
         }
 
+        if (MaxDegreeOfParallelism is < 1 or > GenAiWorkflowOptions.MaxMaxDegreeOfParallelism)
+        {
+            throw new WorkflowException(
+                $"{key}:MaxDegreeOfParallelism is {MaxDegreeOfParallelism}, but it must be from 1 to {GenAiWorkflowOptions.MaxMaxDegreeOfParallelism}.", workflowName);
+        }
+
         System.Text.Json.JsonElement? schema = null;
         if (OutputSchema is not null)
         {
-            if (Step is not null)
-            {
-                throw new WorkflowException($"{key}:OutputSchema is set on step '{Name}', which is not a model step (it sets Step). Remove it.", workflowName);
-            }
-
             try
             {
                 using var document = System.Text.Json.JsonDocument.Parse(OutputSchema);
@@ -115,41 +165,77 @@ public sealed class StepDefinition
         var timeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         try
         {
-            if (Step is not null)
+            return kinds[0] switch
             {
-                var type = resolveStepType?.Invoke(Step) ?? throw new WorkflowException(
+                nameof(Step) => new ServiceStep(Name, set.ResolveStepType(Step!) ?? throw new WorkflowException(
                     $"{key}:Step is '{Step}', but no step type of that name is registered. Register it with AddStep<{Step}>().",
-                    workflowName);
-                return new ServiceStep(Name, type)
+                    workflowName))
                 {
                     IsCritical = IsCritical,
                     StepTimeout = timeout,
                     ResiliencePipelineName = ResiliencePipeline,
                     RetryProviderErrors = RetryProviderErrors,
-                };
-            }
-
-            return new LlmStep(Name, Prompt!, SystemPrompt)
-            {
-                Provider = Provider,
-                Model = Model,
-                Temperature = Temperature,
-                MaxTokens = MaxTokens,
-                TopP = TopP,
-                OutputSchema = schema,
-                IsCritical = IsCritical,
-                StepTimeout = timeout,
-                ResiliencePipelineName = ResiliencePipeline,
-                RetryProviderErrors = RetryProviderErrors,
+                },
+                nameof(Prompt) => new LlmStep(Name, Prompt!, SystemPrompt)
+                {
+                    Provider = Provider,
+                    Model = Model,
+                    Temperature = Temperature,
+                    MaxTokens = MaxTokens,
+                    TopP = TopP,
+                    OutputSchema = schema,
+                    IsCritical = IsCritical,
+                    StepTimeout = timeout,
+                    ResiliencePipelineName = ResiliencePipeline,
+                    RetryProviderErrors = RetryProviderErrors,
+                },
+                nameof(Parallel) => new ParallelStep(Name, Steps(Parallel, $"{key}:Parallel", workflowName, set))
+                {
+                    MaxDegreeOfParallelism = MaxDegreeOfParallelism,
+                    IsCritical = IsCritical,
+                    StepTimeout = timeout,
+                    ResiliencePipelineName = ResiliencePipeline,
+                },
+                nameof(Map) => Map!.ToStep(this, $"{key}:Map", workflowName, set, timeout),
+                nameof(Route) => Route!.ToStep(this, $"{key}:Route", workflowName, set, timeout),
+                nameof(Loop) => Loop!.ToStep(this, $"{key}:Loop", workflowName, set, timeout),
+                _ => new SubWorkflowStep(Name, set.Reference(Workflow!, $"{key}:Workflow", workflowName))
+                {
+                    IsCritical = IsCritical,
+                    StepTimeout = timeout,
+                    ResiliencePipelineName = ResiliencePipeline,
+                },
             };
         }
         catch (FormatException ex)
         {
             throw new WorkflowException($"{key} (step '{Name}') has a malformed template: {ex.Message}", workflowName, ex);
         }
-        catch (WorkflowException ex) when (!ex.Message.StartsWith(key, StringComparison.Ordinal))
+        catch (ArgumentException ex)
+        {
+            throw new WorkflowException($"{key} (step '{Name}'): {ex.Message}", workflowName, ex);
+        }
+        catch (WorkflowException ex) when (!ex.Message.StartsWith(GenAiWorkflowOptions.SectionName + ":", StringComparison.Ordinal))
         {
             throw new WorkflowException($"{key}: {ex.Message}", workflowName, ex);
         }
+    }
+
+    /// <summary>Builds a list of step definitions (a group's branches, a body), each named by its key.</summary>
+    internal static List<WorkflowStep> Steps(IList<StepDefinition> definitions, string key, string workflowName, WorkflowDefinitionSet set)
+    {
+        if (definitions.Count == 0)
+        {
+            throw new WorkflowException($"{key} has no steps. Add entries under {key}, each with a Name and a Prompt (or Step, Parallel, Map, Route, Loop, Workflow).", workflowName);
+        }
+
+        var steps = new List<WorkflowStep>(definitions.Count);
+        for (var i = 0; i < definitions.Count; i++)
+        {
+            var definition = definitions[i] ?? throw new WorkflowException($"{key}:{i} is empty. Give the step a Name and a Prompt.", workflowName);
+            steps.Add(definition.ToStep($"{key}:{i}", workflowName, set));
+        }
+
+        return steps;
     }
 }

@@ -20,18 +20,41 @@ public sealed class WorkflowDefinition
     public Workflow ToWorkflow(string name, Func<string, Type?>? resolveStepType = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Build(name, new WorkflowDefinitionSet(new Dictionary<string, WorkflowDefinition>(StringComparer.OrdinalIgnoreCase) { [name] = this }, resolveStepType));
+    }
+
+    /// <summary>Builds every workflow of configuration, resolving the references between them.</summary>
+    /// <returns>The workflows, or for each invalid one the error.</returns>
+    internal static IEnumerable<(string Name, Workflow? Workflow, WorkflowException? Error)> BuildAll(
+        IDictionary<string, WorkflowDefinition> definitions, Func<string, Type?>? resolveStepType)
+    {
+        var set = new WorkflowDefinitionSet(definitions, resolveStepType);
+        foreach (var name in definitions.Keys.ToArray())
+        {
+            Workflow? workflow = null;
+            WorkflowException? error = null;
+            try
+            {
+                workflow = set.Build(name);
+            }
+            catch (WorkflowException ex)
+            {
+                error = ex;
+            }
+
+            yield return (name, workflow, error);
+        }
+    }
+
+    internal Workflow Build(string name, WorkflowDefinitionSet set)
+    {
         var prefix = $"{GenAiWorkflowOptions.SectionName}:Workflows:{name}";
         if (Steps.Count == 0)
         {
             throw new WorkflowException($"{prefix} has no steps. Add entries under {prefix}:Steps, each with a Name and a Prompt.", name);
         }
 
-        var steps = new List<WorkflowStep>(Steps.Count);
-        for (var i = 0; i < Steps.Count; i++)
-        {
-            steps.Add(Steps[i].ToStep($"{prefix}:Steps:{i}", name, resolveStepType));
-        }
-
+        var steps = StepDefinition.Steps(Steps, $"{prefix}:Steps", name, set);
         try
         {
             return new Workflow(name, steps) { Budget = Budget };

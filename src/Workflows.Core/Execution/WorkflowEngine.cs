@@ -102,9 +102,9 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _middleware = middleware?.ToArray() ?? [];
         if (catalog is null)
         {
-            foreach (var (name, definition) in _options.Workflows)
+            foreach (var (_, workflow, error) in WorkflowDefinition.BuildAll(_options.Workflows, resolveStepType: null))
             {
-                _catalog.Add(definition.ToWorkflow(name));
+                _catalog.Add(workflow ?? throw error!);
             }
         }
     }

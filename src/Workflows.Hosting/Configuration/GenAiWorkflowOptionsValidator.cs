@@ -81,23 +81,21 @@ internal sealed class GenAiWorkflowOptionsValidator(
             }
         }
 
-        foreach (var (workflowName, definition) in options.Workflows)
+        var duplicates = options.Workflows.Keys
+            .Where(workflowName => codeWorkflows.Any(w => string.Equals(w.Name, workflowName, StringComparison.OrdinalIgnoreCase)))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var workflowName in duplicates)
         {
-            if (codeWorkflows.Any(w => string.Equals(w.Name, workflowName, StringComparison.OrdinalIgnoreCase)))
-            {
-                builder.AddError(
-                    $"{GenAiWorkflowOptions.SectionName}:Workflows:{workflowName} defines a workflow that is also added in code with " +
-                    $"AddWorkflow(\"{workflowName}\", ...). Rename one of them.");
-                continue;
-            }
+            builder.AddError(
+                $"{GenAiWorkflowOptions.SectionName}:Workflows:{workflowName} defines a workflow that is also added in code with " +
+                $"AddWorkflow(\"{workflowName}\", ...). Rename one of them.");
+        }
 
-            try
+        foreach (var (workflowName, _, error) in WorkflowDefinition.BuildAll(options.Workflows, name => StepTypeRegistration.Resolve(stepTypes, name)))
+        {
+            if (error is not null && !duplicates.Contains(workflowName))
             {
-                _ = (definition ?? new WorkflowDefinition()).ToWorkflow(workflowName, name => StepTypeRegistration.Resolve(stepTypes, name));
-            }
-            catch (WorkflowException ex)
-            {
-                builder.AddError(ex.Message);
+                builder.AddError(error.Message);
             }
         }
 

@@ -20,7 +20,7 @@ internal sealed class UnknownConfigurationKeysValidator(
     /// <summary>Sections under <c>GenAiWorkflows</c> that are always owned by something else.</summary>
     public static readonly IReadOnlyList<string> OwnedSections = ["Providers"];
 
-    private const int MaxDepth = 6;
+    private const int MaxDepth = 32;
 
     private readonly Dictionary<string, Type> _typedSections = sections.Where(static s => s.OptionsType is not null)
         .GroupBy(static s => s.Key, StringComparer.OrdinalIgnoreCase)

@@ -59,9 +59,10 @@ public static class WorkflowsServiceCollectionExtensions
                 }
 
                 var stepTypes = provider.GetServices<StepTypeRegistration>().ToArray();
-                foreach (var (name, definition) in provider.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value.Workflows)
+                var definitions = provider.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value.Workflows;
+                foreach (var (_, workflow, error) in WorkflowDefinition.BuildAll(definitions, stepName => StepTypeRegistration.Resolve(stepTypes, stepName)))
                 {
-                    catalog.Add(definition.ToWorkflow(name, stepName => StepTypeRegistration.Resolve(stepTypes, stepName)));
+                    catalog.Add(workflow ?? throw error!);
                 }
 
                 return catalog;
