@@ -114,6 +114,34 @@ public sealed class CompositeWorkflowConfigurationTests : IDisposable
         Assert.Contains("article", mock.Calls[0].Messages[0].Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DocsExample_ConfigYamlOfWorkflowsMd_ValidatesAndRunsOnTheMock()
+    {
+        var markdown = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "workflows.md"));
+        var start = markdown.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)];
+        var mock = new MockChatClient()
+            .WithPatternResponse("^Customer message: ", "refund")
+            .WithPatternResponse("^Critique this reply", "APPROVED")
+            .WithFallback("text");
+        using var host = BuildHost(yaml, mock);
+        await host.StartAsync();
+
+        var result = await host.Services.GetRequiredService<IWorkflowEngine>().ExecuteAsync("support", new Dictionary<string, object?>
+        {
+            ["message"] = "I want my money back",
+            ["chunks"] = new[] { "part one", "part two" },
+            ["channel"] = "chat",
+        });
+        await host.StopAsync();
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Contains(result.Steps, static s => s.Path == "triage/refund_reply");
+        Assert.Contains(result.Steps, static s => s.Path == "reply/chat_reply");
+        Assert.Contains(result.Steps, static s => s.Path == "final/polished");
+        Assert.Single(result.Steps, static s => s.Path.StartsWith("refine[", StringComparison.Ordinal) && s.StepName == "critique");
+    }
+
     [Theory]
     [InlineData("Items: ''", "GenAiWorkflows:Workflows:bad:Steps:0:Map:Items is missing")]
     [InlineData("Items: chunks\nMaxConcurrency: 0", "GenAiWorkflows:Workflows:bad:Steps:0:Map:MaxConcurrency is 0, but it must be from 1 to 1024")]
@@ -322,6 +350,19 @@ public sealed class CompositeWorkflowConfigurationTests : IDisposable
 
         Assert.Contains("GenAiWorkflows:MaxDegreeOfParallelism", error, StringComparison.Ordinal);
         Assert.Contains("a whole number from 1 to 1024", error, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Workflows.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Workflows.sln not found above the test directory.");
     }
 
     private async Task<string> StartFailure(string yaml)
