@@ -16,31 +16,31 @@ internal static partial class Log
         this ILogger logger, string workflowName, string workflowId, WorkflowStatus status, ErrorKind errorKind, string? stepName, string errorMessage);
 
     [LoggerMessage(EventId = 1003, EventName = "StepStarted", Level = LogLevel.Debug,
-        Message = "Step {StepPath} ({StepType}) started.")]
+        Message = "Step {StepName} ({StepType}, path {StepPath}) started.")]
     public static partial void StepStarted(this ILogger logger, string stepName, string stepType, string stepPath);
 
     [LoggerMessage(EventId = 1004, EventName = "StepCompleted", Level = LogLevel.Debug,
-        Message = "Step {StepPath} ({StepType}) completed in {DurationMs} ms.")]
+        Message = "Step {StepName} ({StepType}, path {StepPath}) completed in {DurationMs} ms.")]
     public static partial void StepCompleted(this ILogger logger, string stepName, string stepType, string stepPath, double durationMs);
 
     [LoggerMessage(EventId = 1005, EventName = "StepFailed", Level = LogLevel.Error,
-        Message = "Step {StepPath} ({StepType}, critical: {IsCritical}) failed after {DurationMs} ms.")]
+        Message = "Step {StepName} ({StepType}, path {StepPath}, critical: {IsCritical}) failed after {DurationMs} ms.")]
     public static partial void StepFailed(this ILogger logger, Exception exception, string stepName, string stepType, string stepPath, bool isCritical, double durationMs);
 
     [LoggerMessage(EventId = 1006, EventName = "StepInterrupted", Level = LogLevel.Warning,
-        Message = "Step {StepPath} ({StepType}) was interrupted: {Status} after {DurationMs} ms.")]
+        Message = "Step {StepName} ({StepType}, path {StepPath}) was interrupted: {Status} after {DurationMs} ms.")]
     public static partial void StepInterrupted(this ILogger logger, string stepName, string stepType, string stepPath, StepStatus status, double durationMs);
 
     [LoggerMessage(EventId = 1015, EventName = "BranchFailed", Level = LogLevel.Warning,
-        Message = "Step {StepPath} ({StepType}) failed after {DurationMs} ms because step {FailedStepPath} inside it failed.")]
+        Message = "Step {StepName} ({StepType}, path {StepPath}) failed after {DurationMs} ms because step {FailedStepPath} inside it failed.")]
     public static partial void BranchFailed(this ILogger logger, string stepName, string stepType, string stepPath, string? failedStepPath, double durationMs);
 
     [LoggerMessage(EventId = 1016, EventName = "RouteSelected", Level = LogLevel.Debug,
-        Message = "Route {StepPath} took the branch {Route}.")]
+        Message = "Route {StepName} (path {StepPath}) took the branch {Route}.")]
     public static partial void RouteSelected(this ILogger logger, string stepName, string stepPath, string route);
 
     [LoggerMessage(EventId = 1017, EventName = "LoopExhausted", Level = LogLevel.Warning,
-        Message = "Loop {StepPath} stopped after its maximum of {MaxIterations} iterations without its condition holding.")]
+        Message = "Loop {StepName} (path {StepPath}) stopped after its maximum of {MaxIterations} iterations without its condition holding.")]
     public static partial void LoopExhausted(this ILogger logger, string stepName, string stepPath, int maxIterations);
 
     [LoggerMessage(EventId = 1007, EventName = "ModelCallCompleted", Level = LogLevel.Information,

@@ -93,6 +93,8 @@ public sealed partial class GenAiWorkflowsRedactionTests
 
         var started = Assert.Single(output.Events(1003));
         Assert.Equal("Debug", started.GetProperty("LogLevel").GetString());
+        Assert.Equal("ask", started.GetProperty("State").GetProperty("StepName").GetString());
+        Assert.Equal("ask", started.GetProperty("State").GetProperty("StepPath").GetString());
     }
 
     [Fact]
