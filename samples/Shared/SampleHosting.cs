@@ -49,7 +49,11 @@ public static class SampleHosting
             mock.WithPatternResponse(@"^Summarize in one sentence: (.{0,60}).*$", "In short: $1")
                 .WithPatternResponse(@"^Describe (.+) for an online shop in one sentence\.$",
                     "Meet $1: sturdy, good-looking and built for daily use.")
-                .WithPatternResponse(@"^Write a tagline of at most six words for this product: Meet (.+?):.*$", "$1, built for every day.");
+                .WithPatternResponse(@"^Write a tagline of at most six words for this product: Meet (.+?):.*$", "$1, built for every day.")
+                .WithPatternResponse(@"^Summarize this part of a review: (.{0,40}).*$", "Part: $1")
+                .WithPatternResponse(@"^List the strengths named in these notes:", "Fast and light.")
+                .WithPatternResponse(@"^List the weaknesses named in these notes:", "Short battery life.")
+                .WithPatternResponse(@"^Weigh these strengths: (.+) against these weaknesses: (.+)$", "Worth it if $1 matters more than: $2");
             if (latency > TimeSpan.Zero)
             {
                 mock.WithLatency(latency);

@@ -53,8 +53,8 @@ internal static partial class RunEndpoints
             yield return e switch
             {
                 RunStartedEvent started => new SseItem<object>(new { started.WorkflowName, started.WorkflowId, started.CorrelationId }, "run_started"),
-                StepStartedEvent step => new SseItem<object>(new { step.StepName, step.StepType }, "step_started"),
-                TextDeltaEvent delta => new SseItem<object>(new { delta.StepName, delta.Text }, "text_delta"),
+                StepStartedEvent step => new SseItem<object>(new { step.StepName, step.StepPath, step.StepType }, "step_started"),
+                TextDeltaEvent delta => new SseItem<object>(new { delta.StepName, delta.StepPath, delta.Text }, "text_delta"),
                 StepCompletedEvent step => new SseItem<object>(StepResponse.From(step.Result), "step_completed"),
                 RunCompletedEvent done => new SseItem<object>(RunResponse.From(done.Result), "run_completed"),
                 _ => new SseItem<object>(new { Type = e.GetType().Name }, "event"),
@@ -145,9 +145,13 @@ internal static partial class RunEndpoints
         return (inputs, null);
     }
 
-    /// <summary>Strings, numbers, booleans and null become .NET values; objects and arrays stay JSON text for templates.</summary>
+    /// <summary>
+    /// Strings, numbers, booleans and null become .NET values, arrays lists of them (a map step maps over a list; a template
+    /// shows one item per line); objects stay JSON text for templates.
+    /// </summary>
     private static object? ToInput(JsonElement value) => value.ValueKind switch
     {
+        JsonValueKind.Array => value.EnumerateArray().Select(ToInput).ToList(),
         JsonValueKind.String => value.GetString(),
         JsonValueKind.Number when value.TryGetInt64(out var whole) => whole,
         JsonValueKind.Number => value.GetDouble(),

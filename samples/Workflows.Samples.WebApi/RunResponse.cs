@@ -32,21 +32,26 @@ public sealed record RunResponse(
             [.. result.Steps.Select(StepResponse.From)]);
     }
 
-    /// <summary>Outputs of any type: strings and numbers as they are, anything else as its text (never a serialization failure).</summary>
+    /// <summary>
+    /// Outputs of any type: strings and numbers as they are, a map's list and a parallel group's dictionary item by item,
+    /// anything else as its text (never a serialization failure).
+    /// </summary>
     internal static object? Plain(object? output) => output switch
     {
         null or string or bool or int or long or double or decimal => output,
+        IReadOnlyDictionary<string, object?> outputs => outputs.ToDictionary(static o => o.Key, static o => Plain(o.Value)),
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(Plain).ToList(),
         _ => Convert.ToString(output, System.Globalization.CultureInfo.InvariantCulture),
     };
 }
 
-/// <summary>One step of a run.</summary>
+/// <summary>One step of a run; <see cref="Path"/> tells where it ran (<c>review/pros</c>, <c>summaries[3]</c>).</summary>
 public sealed record StepResponse(
-    string Name, string Type, string Status, object? Output, string? Provider, string? Model, int ModelCalls, int Attempts,
+    string Name, string Path, string Type, string Status, object? Output, string? Provider, string? Model, int ModelCalls, int Attempts,
     UsageResponse Usage, CostResponse Cost, double DurationMs, RunError? Error)
 {
     internal static StepResponse From(StepResult step) => new(
-        step.StepName, step.StepType, step.Status.ToString(), RunResponse.Plain(step.Output), step.Provider, step.Model,
+        step.StepName, step.Path, step.StepType, step.Status.ToString(), RunResponse.Plain(step.Output), step.Provider, step.Model,
         step.LlmCalls, step.Attempts, UsageResponse.From(step.Usage), CostResponse.From(step.Cost), step.Duration.TotalMilliseconds,
         RunError.From(step.Error));
 }
@@ -66,8 +71,8 @@ public sealed record CostResponse(decimal AmountUsd, bool IsComplete, IReadOnlyL
     internal static CostResponse From(CostEstimate cost) => new(cost.AmountUsd, cost.IsComplete, cost.UnpricedModels, cost.CallsWithoutUsage);
 }
 
-/// <summary>Why a run or step did not complete (no exception type or stack trace).</summary>
+/// <summary>Why a run or step did not complete (no exception type or stack trace); <see cref="Step"/> is the step's path.</summary>
 public sealed record RunError(string Kind, string Message, string? Step)
 {
-    internal static RunError? From(ErrorInfo? error) => error is null ? null : new(error.Kind.ToString(), error.Message, error.StepName);
+    internal static RunError? From(ErrorInfo? error) => error is null ? null : new(error.Kind.ToString(), error.Message, error.StepPath);
 }

@@ -219,7 +219,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Unbounded: a run never waits for its consumer; events are small and a run makes few of them per step.
-        var channel = Channel.CreateUnbounded<WorkflowEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Several writers: the branches of a parallel group or map write their events concurrently.
+        var channel = Channel.CreateUnbounded<WorkflowEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         using var consumer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = Task.Run(
             async () =>

@@ -85,6 +85,27 @@ public sealed class WebApiSampleTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task PostRun_MapAndParallelWorkflow_ReturnsEveryStepWithItsPath()
+    {
+        using var response = await Client.PostAsync(
+            "/workflows/review-digest/runs", Json("""{"parts":["The screen is bright","The battery dies by noon"]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Completed", body.GetProperty("status").GetString());
+        Assert.Equal("Worth it if Fast and light. matters more than: Short battery life.", body.GetProperty("output").GetString());
+        Assert.Equal(5, body.GetProperty("modelCalls").GetInt32());
+        var steps = body.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(
+            ["notes", "notes[0]", "notes[1]", "opinions", "opinions/strengths", "opinions/weaknesses", "verdict"],
+            steps.Select(static s => s.GetProperty("path").GetString()));
+        Assert.Equal(
+            ["Part: The screen is bright", "Part: The battery dies by noon"],
+            steps[0].GetProperty("output").EnumerateArray().Select(static o => o.GetString()));
+        Assert.Equal("Fast and light.", steps[3].GetProperty("output").GetProperty("strengths").GetString());
+    }
+
+    [Fact]
     public async Task PostStream_KnownWorkflow_SendsEventsInOrderEndingWithTheResult()
     {
         using var response = await Client.PostAsync("/workflows/product-listing/runs/stream", Json("""{"product":"a desk lamp"}"""));
