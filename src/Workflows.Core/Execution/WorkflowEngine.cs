@@ -947,7 +947,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             });
         }
 
-        var reason = frame.CancelReason ?? "its group was stopped";
+        var reason = frame.CancelReason ?? "the step enclosing it was stopped by its own timeout";
         return (WorkflowStatus.Cancelled, new ErrorInfo
         {
             Message = stepPath is null ? $"Not run: {reason}." : $"Step '{stepPath}' was cancelled: {reason}.",
