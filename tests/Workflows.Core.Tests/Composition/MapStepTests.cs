@@ -247,6 +247,7 @@ public sealed class MapStepTests
         await using var engine = new WorkflowEngine();
         using var cts = new CancellationTokenSource();
         var started = 0;
+        var waitingItems = 0;
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var workflow = Workflow.Create("map-cancel")
             .AddMap("out", "items", m => m.AddTransformStep("work", async (ctx, ct) =>
@@ -255,7 +256,12 @@ public sealed class MapStepTests
                 Interlocked.Increment(ref started);
                 if (index >= 2)
                 {
-                    waiting.TrySetResult();
+                    // Both workers moved on to later items, so items 0 and 1 are complete.
+                    if (Interlocked.Increment(ref waitingItems) == 2)
+                    {
+                        waiting.TrySetResult();
+                    }
+
                     await Task.Delay(Timeout.Infinite, ct);
                 }
 
@@ -273,6 +279,7 @@ public sealed class MapStepTests
         Assert.Equal(StepStatus.Completed, At(result, "out[0]").Status);
         Assert.Equal(StepStatus.Completed, At(result, "out[1]").Status);
         Assert.Equal(StepStatus.Cancelled, At(result, "out[2]").Status);
+        Assert.Equal(StepStatus.Cancelled, At(result, "out[3]").Status);
         Assert.Equal(StepStatus.Cancelled, At(result, "out").Status);
         Assert.True(Volatile.Read(ref started) <= 4, $"{started} items started after the cancellation.");
         Assert.DoesNotContain(result.Steps, static s => s.Path == "out[9]");
@@ -297,6 +304,31 @@ public sealed class MapStepTests
              "fan/per[1]", "fan/per[1][1]/draft", "fan/per[1][2]/draft", "fan/side"],
             Paths(result));
         Assert.Equal(["a2", "b2"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(At(result, "fan/per").Output));
+    }
+
+    [Fact]
+    public async Task Map_ItemsWithLoopsAndRoutes_KeepEachItemsOutputsApart()
+    {
+        var mock = new MockChatClient()
+            .WithPatternResponse("^Classify (a|c)$", "short")
+            .WithPatternResponse("^Classify .*$", "long");
+        await using var engine = new WorkflowEngine(mock);
+        var workflow = Workflow.Create("isolated")
+            .AddMap("per", "items", static m => m
+                .AddLoop("grow", static b => b.AddTransformStep("acc", static ctx => $"{ctx.Get<string>("acc")}{ctx.Get<string>("item")}"), static ctx => ctx.Get<string>("acc")!.Length >= 3, maxIterations: 5)
+                .AddRoute("kind", "Classify {item}", static r => r
+                    .When("short", static b => b.AddTransformStep("tag", static ctx => $"S:{ctx.Get<string>("grow")}"))
+                    .When("long", static b => b.AddTransformStep("tagLong", static ctx => $"L:{ctx.Get<string>("grow")}"))))
+            .AddMap("again", "per", static m => m.AddTransformStep("upper", static ctx => ctx.Get<string>("item")!.ToUpperInvariant()))
+            .Build();
+
+        var result = await engine.ExecuteAsync(workflow, Inputs(("items", new[] { "a", "b", "c", "d" }))).Within();
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal(["S:aaa", "L:bbb", "S:ccc", "L:ddd"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(At(result, "per").Output));
+        Assert.Equal(["S:AAA", "L:BBB", "S:CCC", "L:DDD"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(result.Output));
+        Assert.Equal(["per[1]/grow[1]/acc", "per[1]/grow[2]/acc", "per[1]/grow[3]/acc"], Paths(result).Where(static p => p.StartsWith("per[1]/grow[", StringComparison.Ordinal)));
+        Assert.Equal("L:bbb", At(result, "per[1]/kind/tagLong").Output);
     }
 
     [Fact]

@@ -299,16 +299,18 @@ public sealed class ParallelStepTests
     {
         await using var engine = new WorkflowEngine(new MockChatClient().WithLatency(TimeSpan.FromMinutes(5)));
         var waiting = new WaitForCancellationStep("waits");
+        var quickDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cts = new CancellationTokenSource();
         var workflow = Workflow.Create("cancel")
             .AddParallel("fan", p => p
-                .AddTransformStep("quick", static _ => "done")
+                .AddTransformStep("quick", _ => Done(quickDone))
                 .AddLlmStep("slow", "slow")
                 .AddStep(waiting))
             .Build();
 
         var run = engine.ExecuteAsync(workflow, cancellationToken: cts.Token);
-        await waiting.Started.Within();
+        await Task.WhenAll(waiting.Started, quickDone.Task).Within();
+        await Task.Delay(50); // let the completed branch's result be recorded
         var clock = Stopwatch.StartNew();
         await cts.CancelAsync();
         var result = await run.Within();
@@ -344,6 +346,12 @@ public sealed class ParallelStepTests
         Assert.DoesNotContain(result.Steps, static s => s.StepName == "after");
     }
 
+    private static string Done(TaskCompletionSource done)
+    {
+        done.TrySetResult();
+        return "done";
+    }
+
     private sealed class FailingMiddleware(string failAt) : WorkflowMiddleware
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string?> _seen = new();
@@ -367,14 +375,16 @@ public sealed class ParallelStepTests
         var time = new FakeTimeProvider();
         await using var engine = new WorkflowEngine(new ProviderRegistry().Register("m", new MockChatClient(time)), new GenAiWorkflowOptions { DefaultProvider = "m" }, timeProvider: time);
         var waiting = new WaitForCancellationStep("waits");
+        var quickDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var workflow = new Workflow("group-timeout",
         [
-            new ParallelStep("fan", [new TransformStep("quick", static _ => "done"), waiting]) { StepTimeout = TimeSpan.FromSeconds(5), IsCritical = false },
+            new ParallelStep("fan", [new TransformStep("quick", _ => Done(quickDone)), waiting]) { StepTimeout = TimeSpan.FromSeconds(5), IsCritical = false },
             new TransformStep("after", static _ => "after ran"),
         ]);
 
         var run = engine.ExecuteAsync(workflow);
-        await waiting.Started.Within();
+        await Task.WhenAll(waiting.Started, quickDone.Task).Within();
+        await Task.Delay(50); // let the completed branch's result be recorded
         time.Advance(TimeSpan.FromSeconds(5));
         var result = await run.Within();
 
