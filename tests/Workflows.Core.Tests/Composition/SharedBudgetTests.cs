@@ -78,6 +78,28 @@ public sealed class SharedBudgetTests
     }
 
     [Fact]
+    public async Task CostBudget_CallsInFlightReserveTheirMaximumCost_ThirdConcurrentCallRefused()
+    {
+        // gpt-4o-mini: 5 input tokens x $0.15/M + 8 output x $0.60/M = $0.00000555 per call at most; $0.000012 pays for two in flight.
+        var mock = new MockChatClient().WithLatency(TimeSpan.FromMilliseconds(500)).WithFallback("ok");
+        await using var engine = new WorkflowEngine(mock);
+        var workflow = Workflow.Create("reserve-cost")
+            .AddParallel("fan", static p => p
+                .AddStep(new LlmStep("b0", "Branch 0 says hello") { MaxTokens = 8, Model = "gpt-4o-mini" })
+                .AddStep(new LlmStep("b1", "Branch 1 says hello") { MaxTokens = 8, Model = "gpt-4o-mini" })
+                .AddStep(new LlmStep("b2", "Branch 2 says hello") { MaxTokens = 8, Model = "gpt-4o-mini" }))
+            .Build();
+
+        var result = await engine.ExecuteAsync(workflow, options: new WorkflowRunOptions { Budget = new RunBudget { MaxCostUsd = 0.000012m } }).Within();
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.Equal(ErrorKind.BudgetExceeded, result.Error!.Kind);
+        Assert.Contains("reserved by calls in flight", result.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, mock.CallCount);
+        Assert.True(result.Metrics.TotalCost.AmountUsd <= 0.000012m);
+    }
+
+    [Fact]
     public async Task Budget_NonCriticalBranchOverBudget_StopsTheRunAnyway()
     {
         var mock = new MockChatClient();
