@@ -12,7 +12,7 @@ namespace Workflows;
 /// Inside an item, <see cref="ItemVariable"/> (<c>{item}</c>) and <see cref="IndexVariable"/> (<c>{index}</c>, from 0)
 /// are variables, and the outputs of the item's steps are the item's own: steps after the map read the list
 /// (<c>{summaries}</c>), not the per-item outputs. Item paths are <c>map[index]</c> for a single mapped step and
-/// <c>map[index]/step</c> for a sequence. A critical mapped step that fails cancels the other items and fails the map,
+/// <c>map[index]/step</c> for a sequence or a mapped group, route, loop or sub-workflow (<c>map[0]/refine[2]/draft</c>). A critical mapped step that fails cancels the other items and fails the map,
 /// with the error attributed to the item's path.
 /// </remarks>
 public sealed class MapStep : CompositeStep
@@ -100,11 +100,11 @@ public sealed class MapStep : CompositeStep
                 var variables = group.Variables.CreateChild(owned, KeyValuePair.Create(ItemVariable, items[index]), KeyValuePair.Create(IndexVariable, (object?)index));
                 var itemPath = $"{path}[{index}]";
                 var frame = group.Child(itemPath + "/", variables);
-                if (Steps.Count == 1)
+                if (Steps is [{ } single] && single is not CompositeStep)
                 {
-                    var result = await engine.RunStepAsync(frame, Steps[0], itemPath).ConfigureAwait(false);
+                    var result = await engine.RunStepAsync(frame, single, itemPath).ConfigureAwait(false);
                     outputs[index] = result.Status == StepStatus.Completed ? result.Output : null;
-                    return new FanOut.UnitOutcome(frame, result.Status == StepStatus.Failed && WorkflowEngine.StopsEnclosing(Steps[0], result), result.Error);
+                    return new FanOut.UnitOutcome(frame, result.Status == StepStatus.Failed && WorkflowEngine.StopsEnclosing(single, result), result.Error);
                 }
 
                 var outcome = await engine.RunSequenceAsync(frame, Steps).ConfigureAwait(false);

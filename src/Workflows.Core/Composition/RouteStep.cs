@@ -9,8 +9,8 @@ namespace Workflows;
 /// </summary>
 /// <remarks>
 /// Labels match case-insensitively. A label that matches no route takes <see cref="Otherwise"/>; without one the route
-/// fails, naming the label and the routes. Steps inside a branch ran only on some paths, so steps after the route cannot
-/// read them by name unless every branch produces them (checked when the workflow is built). Branch paths are
+/// fails, naming the label and the routes. Steps inside a branch ran only on some paths, so steps after the route read
+/// the route's output, not theirs (checked when the workflow is built). Branch paths are
 /// <c>route/step</c>; the label taken is logged and set on the route's span (<c>workflows.route.selected</c>).
 /// </remarks>
 public sealed class RouteStep : CompositeStep

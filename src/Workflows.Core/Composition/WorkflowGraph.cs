@@ -13,7 +13,7 @@ internal static class WorkflowGraph
     private const string ReadingRule =
         "A step can read the inputs and the outputs of the steps that always complete before it: earlier steps, every branch " +
         "of a parallel group after the group, a map's list (not its per-item outputs), a route's output (not the steps of " +
-        "one branch, unless every branch has them), and inside a loop the outputs of the loop's own steps.";
+        "its branches), and inside a loop the outputs of the loop's own steps.";
 
     /// <summary>Every step name inside <paramref name="steps"/>, at any depth.</summary>
     public static IEnumerable<string> NamesWithin(IEnumerable<WorkflowStep> steps) =>

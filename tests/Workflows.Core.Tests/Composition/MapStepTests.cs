@@ -298,10 +298,10 @@ public sealed class MapStepTests
         var result = await engine.ExecuteAsync(workflow, Inputs(("items", new[] { "a", "b" }))).Within();
 
         Assert.Equal(WorkflowStatus.Completed, result.Status);
-        // A single mapped step takes the item's path (per[0]), so a mapped loop's iterations are per[0][1], per[0][2].
+        // A mapped composite keeps its own name under the item (per[0]/refine), so its iterations are per[0]/refine[1].
         Assert.Equal(
-            ["fan", "fan/per", "fan/per[0]", "fan/per[0][1]/draft", "fan/per[0][2]/draft",
-             "fan/per[1]", "fan/per[1][1]/draft", "fan/per[1][2]/draft", "fan/side"],
+            ["fan", "fan/per", "fan/per[0]/refine", "fan/per[0]/refine[1]/draft", "fan/per[0]/refine[2]/draft",
+             "fan/per[1]/refine", "fan/per[1]/refine[1]/draft", "fan/per[1]/refine[2]/draft", "fan/side"],
             Paths(result));
         Assert.Equal(["a2", "b2"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(At(result, "fan/per").Output));
     }
