@@ -51,11 +51,7 @@ public sealed class LoopStep : CompositeStep
     public string IterationVariable
     {
         get;
-        init
-        {
-            StepNames.Validate(value, workflowName: null);
-            field = value;
-        }
+        init => field = StepNames.Checked(value);
     } = DefaultIterationVariable;
 
     /// <inheritdoc />

@@ -47,11 +47,7 @@ public sealed class MapStep : CompositeStep
     public string ItemVariable
     {
         get;
-        init
-        {
-            StepNames.Validate(value, workflowName: null);
-            field = value;
-        }
+        init => field = StepNames.Checked(value);
     } = DefaultItemVariable;
 
     /// <summary>Gets the name of the variable that holds the current item's index (from 0).</summary>
@@ -59,11 +55,7 @@ public sealed class MapStep : CompositeStep
     public string IndexVariable
     {
         get;
-        init
-        {
-            StepNames.Validate(value, workflowName: null);
-            field = value;
-        }
+        init => field = StepNames.Checked(value);
     } = DefaultIndexVariable;
 
     /// <summary>Gets the most items in flight at once; <see langword="null"/> for the engine's <c>GenAiWorkflows:MaxDegreeOfParallelism</c>.</summary>

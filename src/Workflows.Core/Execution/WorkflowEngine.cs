@@ -920,43 +920,33 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     /// </summary>
     private static (WorkflowStatus Status, ErrorInfo Error) Interruption(StepFrame frame, string? stepPath, string? stepType)
     {
-        var stepName = stepPath is null ? null : StepNames.LastSegment(stepPath);
         if (frame.Run.CallerToken.IsCancellationRequested)
         {
-            return (WorkflowStatus.Cancelled, new ErrorInfo
-            {
-                Message = stepPath is null ? "The run was cancelled by the caller." : $"The run was cancelled by the caller during step '{stepPath}'.",
-                ExceptionType = typeof(OperationCanceledException).FullName!,
-                Kind = ErrorKind.Cancelled,
-                StepName = stepName,
-                StepPath = stepPath,
-                StepType = stepType,
-            });
+            return (WorkflowStatus.Cancelled, Error(
+                stepPath is null ? "The run was cancelled by the caller." : $"The run was cancelled by the caller during step '{stepPath}'.",
+                typeof(OperationCanceledException), ErrorKind.Cancelled));
         }
 
         if (frame.Run.RunToken.IsCancellationRequested)
         {
-            return (WorkflowStatus.TimedOut, new ErrorInfo
-            {
-                Message = stepPath is null ? "The run's timeout elapsed." : $"The run's timeout elapsed during step '{stepPath}'.",
-                ExceptionType = typeof(TimeoutException).FullName!,
-                Kind = ErrorKind.TimedOut,
-                StepName = stepName,
-                StepPath = stepPath,
-                StepType = stepType,
-            });
+            return (WorkflowStatus.TimedOut, Error(
+                stepPath is null ? "The run's timeout elapsed." : $"The run's timeout elapsed during step '{stepPath}'.",
+                typeof(TimeoutException), ErrorKind.TimedOut));
         }
 
         var reason = frame.CancelReason ?? "the step enclosing it was stopped by its own timeout";
-        return (WorkflowStatus.Cancelled, new ErrorInfo
+        return (WorkflowStatus.Cancelled, Error(
+            stepPath is null ? $"Not run: {reason}." : $"Step '{stepPath}' was cancelled: {reason}.", typeof(OperationCanceledException), ErrorKind.Cancelled));
+
+        ErrorInfo Error(string message, Type exceptionType, ErrorKind kind) => new()
         {
-            Message = stepPath is null ? $"Not run: {reason}." : $"Step '{stepPath}' was cancelled: {reason}.",
-            ExceptionType = typeof(OperationCanceledException).FullName!,
-            Kind = ErrorKind.Cancelled,
-            StepName = stepName,
+            Message = message,
+            ExceptionType = exceptionType.FullName!,
+            Kind = kind,
+            StepName = stepPath is null ? null : StepNames.LastSegment(stepPath),
             StepPath = stepPath,
             StepType = stepType,
-        });
+        };
     }
 
     private static string? CurrentTraceId()

@@ -16,6 +16,13 @@ internal static partial class StepNames
 
     public static bool IsValid(string? name) => name is not null && NamePattern().IsMatch(name);
 
+    /// <summary>The name, when it is valid (for a variable name property's setter); see <see cref="Validate"/>.</summary>
+    public static string Checked(string name)
+    {
+        Validate(name, workflowName: null);
+        return name;
+    }
+
     public static void Validate(string? name, string? workflowName)
     {
         if (IsValid(name))
