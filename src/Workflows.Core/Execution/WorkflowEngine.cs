@@ -321,7 +321,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         _logger.RunStatusChanged(workflow.Name, run.WorkflowId, WorkflowStatus.Running, status, duration.TotalMilliseconds, correlationId);
         if (runError is not null)
         {
-            _logger.RunEndedWithError(workflow.Name, run.WorkflowId, status, runError.Kind, runError.StepName, runError.Message);
+            _logger.RunEndedWithError(workflow.Name, run.WorkflowId, status, runError.Kind, runError.StepPath, runError.Message);
         }
 
         _instrumentation.EndRun(runActivity, run, status, runError, duration);
