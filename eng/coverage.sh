@@ -38,35 +38,13 @@ collector_settings=(
   "DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.SkipAutoProps=true"
 )
 
-# Coverlet instruments a module only when it can resolve every assembly the module references from the test's output
-# folder. A test project with a FrameworkReference (Microsoft.AspNetCore.App, for Kestrel in the OpenAI tests) gets
-# the Microsoft.Extensions assemblies that the shared framework also ships from the framework at run time, so they are
-# not copied next to the tests; coverlet then skips the src modules ("Unable to instrument module", in its diagnostic
-# log only) and reports 0 lines. Copying the framework's copies of the missing ones into the output folder lets it
-# resolve them; the test host still loads them from the framework, which wins for framework assemblies.
-copy_shared_framework_assemblies() {
-  local bin="$1" config="$1/$2.runtimeconfig.json" dotnet_root name version dir dll copied=0
-  [ -f "$config" ] || return 0
-  dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
-  while read -r name version; do
-    [ "$name" = "Microsoft.NETCore.App" ] && continue
-    dir="$dotnet_root/shared/$name/$version"
-    if [ ! -d "$dir" ]; then
-      # rollForward: the newest installed patch of the same major.minor.
-      dir="$(ls -d "$dotnet_root/shared/$name/${version%.*}."* 2>/dev/null | sort -V | tail -n 1)"
-    fi
-    [ -n "$dir" ] && [ -d "$dir" ] || continue
-    for dll in "$dir"/Microsoft.Extensions.*.dll; do
-      if [ ! -f "$bin/$(basename "$dll")" ]; then
-        cp "$dll" "$bin/"
-        copied=$((copied + 1))
-      fi
-    done
-  done < <(jq -r '(.runtimeOptions.frameworks // [.runtimeOptions.framework])[] | "\(.name) \(.version)"' "$config")
-  [ "$copied" -gt 0 ] && echo "coverage: copied $copied shared-framework Microsoft.Extensions assemblies next to $2"
-  return 0
-}
-
+# Coverlet instruments a module only when it can resolve the assemblies the module references. The OpenAI tests run on
+# the ASP.NET Core shared framework (a FrameworkReference, for Kestrel), so the Microsoft.Extensions assemblies that
+# framework ships are not copied next to them; a coverlet that resolves only from the output folder skips the src
+# modules then, says so only in its diagnostic log ("Unable to instrument module") and reports nothing for them.
+# coverlet.collector 10.0.1 (pinned in Directory.Packages.props) resolves them from the shared framework itself; this
+# script checks both the diagnostic log and the report, and fails when a src module was skipped or the assembly a
+# project tests shows no covered line.
 failed=0
 for project in "${projects[@]}"; do
   csproj="tests/$project/$project.csproj"
@@ -79,8 +57,6 @@ for project in "${projects[@]}"; do
     failed=1
     continue
   fi
-  bin="$root/artifacts/bin/$project/debug"
-  copy_shared_framework_assemblies "$bin" "$project"
   results="$out/$project/raw"
   rm -rf "$results"
   dotnet test "$csproj" -c Debug --no-build -nologo --collect "XPlat Code Coverage" --results-directory "$results" \
@@ -95,6 +71,11 @@ for project in "${projects[@]}"; do
   if grep -rqs "Unable to instrument module" "$out/$project/diag"; then
     echo "coverage: coverlet could not instrument a module for $project:" >&2
     grep -rhs "Unable to instrument module" "$out/$project/diag" | sed 's/^/  /' | head -n 5 >&2
+    failed=1
+  fi
+  target="${project%.Tests}"
+  if ! grep -Eq "<package name=\"$target\" line-rate=\"0*\.?0*[1-9]" "$out/$project/coverage.cobertura.xml"; then
+    echo "coverage: $project shows no covered line of $target (was the module instrumented?)" >&2
     failed=1
   fi
 done
