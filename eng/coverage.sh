@@ -38,13 +38,37 @@ collector_settings=(
   "DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.SkipAutoProps=true"
 )
 
-# Coverlet instruments a module only when it can resolve the assemblies the module references. The OpenAI tests run on
-# the ASP.NET Core shared framework (a FrameworkReference, for Kestrel), so the Microsoft.Extensions assemblies that
-# framework ships are not copied next to them; a coverlet that resolves only from the output folder skips the src
-# modules then, says so only in its diagnostic log ("Unable to instrument module") and reports nothing for them.
-# coverlet.collector 10.0.1 (pinned in Directory.Packages.props) resolves them from the shared framework itself; this
-# script checks both the diagnostic log and the report, and fails when a src module was skipped or the assembly a
-# project tests shows no covered line.
+# Coverlet instruments a module only when it can resolve the assemblies the module references (it must, to read the
+# attributes that ExcludeByAttribute names). The OpenAI tests run on the ASP.NET Core shared framework (a
+# FrameworkReference, for Kestrel), so the Microsoft.Extensions assemblies that framework ships are not copied next to
+# them; coverlet then skips the src modules (CecilAssemblyResolutionException for Microsoft.Extensions.Logging.Abstractions,
+# "Unable to instrument module", in its diagnostic log only) and reports 0 lines for them. Copying the framework's
+# copies of the missing ones into the output folder lets it resolve them; the test host still loads them from the
+# framework (they are not in the deps file). The script also fails when the diagnostic log still reports a module it
+# could not instrument, or when the assembly a project tests shows no covered line.
+copy_shared_framework_assemblies() {
+  local bin="$1" config="$1/$2.runtimeconfig.json" dotnet_root name version dir dll copied=0
+  [ -f "$config" ] || return 0
+  dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+  while read -r name version; do
+    [ "$name" = "Microsoft.NETCore.App" ] && continue
+    dir="$dotnet_root/shared/$name/$version"
+    if [ ! -d "$dir" ]; then
+      # rollForward: the newest installed patch of the same major.minor.
+      dir="$(ls -d "$dotnet_root/shared/$name/${version%.*}."* 2>/dev/null | sort -V | tail -n 1)"
+    fi
+    [ -n "$dir" ] && [ -d "$dir" ] || continue
+    for dll in "$dir"/Microsoft.Extensions.*.dll; do
+      if [ ! -f "$bin/$(basename "$dll")" ]; then
+        cp "$dll" "$bin/"
+        copied=$((copied + 1))
+      fi
+    done
+  done < <(jq -r '(.runtimeOptions.frameworks // [.runtimeOptions.framework])[] | "\(.name) \(.version)"' "$config")
+  [ "$copied" -gt 0 ] && echo "coverage: copied $copied shared-framework Microsoft.Extensions assemblies next to $2"
+  return 0
+}
+
 failed=0
 for project in "${projects[@]}"; do
   csproj="tests/$project/$project.csproj"
@@ -57,8 +81,9 @@ for project in "${projects[@]}"; do
     failed=1
     continue
   fi
+  copy_shared_framework_assemblies "$root/artifacts/bin/$project/debug" "$project"
   results="$out/$project/raw"
-  rm -rf "$results"
+  rm -rf "$results" "$out/$project/diag"
   dotnet test "$csproj" -c Debug --no-build -nologo --collect "XPlat Code Coverage" --results-directory "$results" \
     --diag "$out/$project/diag/log.txt" -- "${collector_settings[@]}" || failed=1
   report="$(find "$results" -name coverage.cobertura.xml -print -quit)"
