@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Workflows.Tests.Edges;
+
+/// <summary>Middleware off the happy path: which failures reach OnStepError, cancellation that is not the run's, OnWorkflowEnd throwing.</summary>
+public sealed class MiddlewareEdgeTests
+{
+    [Fact]
+    public async Task OnStepError_OrdinaryStepFailure_Fires()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new StepErrorRecorder(seen));
+        var workflow = Workflow.Create("errors").AddTransformStep("flaky", _ => throw new InvalidOperationException("boom")).Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(ErrorKind.StepFailed, result.Error?.Kind);
+        Assert.Equal(["flaky:InvalidOperationException"], seen);
+    }
+
+    [Fact]
+    public async Task OnStepError_BudgetStop_DoesNotFire()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new StepErrorRecorder(seen));
+        var workflow = Workflow.Create("budget").AddStep(new LlmStep("draft", "write a poem") { MaxTokens = 100, IsCritical = false }).Build();
+
+        var result = await engine.ExecuteAsync(workflow, options: new WorkflowRunOptions { Budget = new RunBudget { MaxTokens = 10 } });
+
+        Assert.Equal(ErrorKind.BudgetExceeded, result.Error?.Kind);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task OnStepError_StepAborts_DoesNotFire()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new StepErrorRecorder(seen));
+        var workflow = Workflow.Create("abort").AddTransformStep("guard", _ => throw new AbortException("input rejected"), isCritical: false).Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(ErrorKind.Aborted, result.Error?.Kind);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task OnStepError_CriticalMiddlewareFails_DoesNotFireAndTheRunNamesTheMiddleware()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new MockChatClient())
+            .Use(new StepErrorRecorder(seen))
+            .Use(new ThrowingBeforeCall(new InvalidOperationException("middleware bug"), isCritical: true));
+        var workflow = Workflow.Create("mwfail").AddLlmStep("draft", "hello", isCritical: false).Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.Equal(ErrorKind.MiddlewareFailed, result.Error?.Kind);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task NonCriticalMiddleware_ThrowsOperationCanceledWhileRunIsNotCancelled_IsLoggedAndTheRunCompletes()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)));
+        var mock = new MockChatClient();
+        await using var engine = new WorkflowEngine(new ProviderRegistry().Register("default", mock), loggerFactory: loggerFactory)
+            .Use(new ThrowingBeforeCall(new OperationCanceledException("its own timeout"), isCritical: false));
+        var workflow = Workflow.Create("oce").AddLlmStep("draft", "hello", provider: "default").Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal(1, mock.CallCount);
+        var record = Assert.Single(collector.GetSnapshot(), r => r.Id.Name == "MiddlewareFailed");
+        Assert.IsType<OperationCanceledException>(record.Exception);
+        Assert.Contains("failed in BeforeLlmCallAsync during workflow oce (critical: False)", record.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CriticalMiddleware_ThrowsOperationCanceledWhileRunIsNotCancelled_FailsTheRunAsAMiddlewareFailure()
+    {
+        var mock = new MockChatClient();
+        await using var engine = new WorkflowEngine(mock)
+            .Use(new ThrowingBeforeCall(new OperationCanceledException("its own timeout"), isCritical: true));
+        var workflow = Workflow.Create("oce").AddLlmStep("draft", "hello").Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.Equal(ErrorKind.MiddlewareFailed, result.Error?.Kind);
+        Assert.Equal(typeof(ThrowingBeforeCall).FullName, result.Error?.PluginType);
+        Assert.Equal("draft", result.Error?.StepName);
+        Assert.EndsWith("failed in BeforeLlmCallAsync: its own timeout", result.Error?.Message, StringComparison.Ordinal);
+        Assert.Equal(0, mock.CallCount);
+    }
+
+    [Fact]
+    public async Task OnWorkflowEnd_Throws_ResultIsReturnedLaterMiddlewareStillRunsAndTheFailureIsLogged()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)));
+        var ends = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new ProviderRegistry(), loggerFactory: loggerFactory)
+            .Use(new ThrowingAtEnd())
+            .Use(new EndRecorder(ends));
+        var workflow = Workflow.Create("end").AddTransformStep("only", _ => "done").Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal("done", result.Output);
+        Assert.Equal(["Completed"], ends);
+        var record = Assert.Single(collector.GetSnapshot(), r => r.Id.Name == "MiddlewareFailed");
+        Assert.Equal(LogLevel.Warning, record.Level);
+        Assert.Equal("end hook bug", record.Exception?.Message);
+        Assert.Contains($"{typeof(ThrowingAtEnd).FullName} failed in OnWorkflowEndAsync during workflow end (critical: True)", record.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class StepErrorRecorder(ConcurrentQueue<string> seen) : WorkflowMiddleware
+    {
+        public override ValueTask OnStepErrorAsync(MiddlewareContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            seen.Enqueue($"{context.StepName}:{exception.GetType().Name}");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class ThrowingBeforeCall(Exception exception, bool isCritical) : WorkflowMiddleware
+    {
+        public override bool IsCritical => isCritical;
+
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
+            throw exception;
+    }
+
+    private sealed class ThrowingAtEnd : WorkflowMiddleware
+    {
+        // Critical, and still it cannot fail a run that has already ended.
+        public override bool IsCritical => true;
+
+        public override ValueTask OnWorkflowEndAsync(MiddlewareContext context, WorkflowResult result, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("end hook bug");
+    }
+
+    private sealed class EndRecorder(ConcurrentQueue<string> ends) : WorkflowMiddleware
+    {
+        public override ValueTask OnWorkflowEndAsync(MiddlewareContext context, WorkflowResult result, CancellationToken cancellationToken)
+        {
+            ends.Enqueue(result.Status.ToString());
+            return ValueTask.CompletedTask;
+        }
+    }
+}
