@@ -43,4 +43,36 @@ public sealed class PromptTemplateEdgeTests
 
         Assert.Contains($"\"{new string('a', 20)}{{{new string('b', 19)}\"", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Constructor_PlaceholderNotAVariableName_MessageNamesThePatternAndTheEscape()
+    {
+        var error = Assert.Throws<FormatException>(() => new PromptTemplate("Reply with {not valid}"));
+
+        Assert.Equal(
+            "The template placeholder '{not valid}' at position 11 is not a valid variable name (pattern [A-Za-z_][A-Za-z0-9_.-]*). " +
+            "Write '{{' and '}}' for literal braces.",
+            error.Message);
+    }
+
+    [Fact]
+    public void Render_ValueWhoseToStringReturnsNull_RendersAsEmpty() =>
+        Assert.Equal("[]", new PromptTemplate("[{x}]").Render(new Dictionary<string, object?> { ["x"] = new NullText() }));
+
+    [Fact]
+    public void Render_ListAndDictionaryValues_OneLinePerItemAndNameValuePerEntry()
+    {
+        var variables = new Dictionary<string, object?>
+        {
+            ["list"] = new object?[] { "a", 2.5, null },
+            ["outputs"] = new Dictionary<string, object?> { ["pros"] = "fast", ["cons"] = 3 }.AsReadOnly(),
+        };
+
+        Assert.Equal("a\n2.5\n|pros: fast\ncons: 3", new PromptTemplate("{list}|{outputs}").Render(variables));
+    }
+
+    private sealed class NullText
+    {
+        public override string? ToString() => null;
+    }
 }
