@@ -8,6 +8,7 @@ public sealed class TokenUsageTracker
 {
     private readonly Lock _gate = new();
     private readonly List<Entry> _entries = [];
+    private readonly Dictionary<string, (TokenUsage Usage, CostEstimate Cost)> _byPath = new(StringComparer.Ordinal);
     private TokenUsage _total = TokenUsage.Empty;
     private CostEstimate _totalCost = CostEstimate.Zero;
     private long _budgetTokens;
@@ -96,7 +97,8 @@ public sealed class TokenUsageTracker
         ArgumentNullException.ThrowIfNull(cost);
         lock (_gate)
         {
-            _entries.Add(new Entry(stepName, stepPath, model, usage, cost));
+            _entries.Add(new Entry(stepName, model, usage, cost));
+            _byPath[stepPath] = _byPath.TryGetValue(stepPath, out var sum) ? (sum.Usage + usage, sum.Cost + cost) : (usage, cost);
             _total += usage;
             _totalCost += cost;
             _budgetTokens += usage.TotalTokens ?? (usage.InputTokens is null && usage.OutputTokens is null
@@ -121,8 +123,14 @@ public sealed class TokenUsageTracker
     public TokenUsage ForModel(string model) => Sum(e => string.Equals(e.Model, model, StringComparison.OrdinalIgnoreCase)).Usage;
 
     /// <summary>Gets the tokens and cost of the calls of the step at one path in one pass (for the step's result).</summary>
-    internal (TokenUsage Usage, CostEstimate Cost) TotalsForPath(string stepPath) =>
-        Sum(e => string.Equals(e.StepPath, stepPath, StringComparison.Ordinal));
+    internal (TokenUsage Usage, CostEstimate Cost) TotalsForPath(string stepPath)
+    {
+        // Kept per path as calls are recorded: a map of many items would otherwise rescan every call for each item.
+        lock (_gate)
+        {
+            return _byPath.TryGetValue(stepPath, out var sum) ? sum : (TokenUsage.Empty, CostEstimate.Zero);
+        }
+    }
 
     private (TokenUsage Usage, CostEstimate Cost) Sum(Func<Entry, bool> predicate)
     {
@@ -143,5 +151,5 @@ public sealed class TokenUsageTracker
         return (usage, cost);
     }
 
-    private readonly record struct Entry(string StepName, string StepPath, string Model, TokenUsage Usage, CostEstimate Cost);
+    private readonly record struct Entry(string StepName, string Model, TokenUsage Usage, CostEstimate Cost);
 }

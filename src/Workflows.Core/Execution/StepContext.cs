@@ -12,15 +12,17 @@ public sealed class StepContext
     private readonly WorkflowRun _run;
     private readonly StepAccumulator _step;
 
-    internal StepContext(WorkflowRun run, StepAccumulator step, StepFrame inner)
+    private readonly StepFrame? _inner;
+
+    internal StepContext(WorkflowRun run, StepAccumulator step, StepFrame? inner)
     {
         _run = run;
         _step = step;
-        Inner = inner;
+        _inner = inner;
     }
 
-    /// <summary>Gets the frame the steps inside this one (a group's branches, a map's items) run in.</summary>
-    internal StepFrame Inner { get; }
+    /// <summary>Gets the frame the steps inside this one (a group's branches, a map's items) run in; composite steps only.</summary>
+    internal StepFrame Inner => _inner ?? throw new InvalidOperationException($"Step '{StepName}' is not a composite step; only those run steps inside them.");
 
     internal WorkflowRun Run => _run;
 

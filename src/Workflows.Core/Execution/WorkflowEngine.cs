@@ -689,7 +689,8 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     {
         var run = frame.Run;
         var accumulator = new StepAccumulator(step, path, frame.Variables);
-        var inner = frame.Child(path + "/");
+        // Only a step that runs others needs a frame for them; a plain step (the hot path) allocates none.
+        var inner = step is CompositeStep ? frame.Child(path + "/") : null;
         var context = new StepContext(run, accumulator, inner);
         var activity = WorkflowInstrumentation.StartStep(run, step, path);
         accumulator.Activity = activity;
@@ -789,7 +790,10 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         };
         _instrumentation.EndStep(activity, run, result);
         frame.Results.Add(result);
-        frame.Results.AddRange(inner.Results);
+        if (inner is not null)
+        {
+            frame.Results.AddRange(inner.Results);
+        }
         run.Events?.Invoke(new StepCompletedEvent
         {
             WorkflowName = run.Workflow.Name,
