@@ -59,7 +59,8 @@ internal static class CheckedBinder
             }
 
             var child = section.GetSection(property.Name);
-            if (child.Value is not { } raw || string.IsNullOrEmpty(raw))
+            var raw = child.Value;
+            if (string.IsNullOrEmpty(raw))
             {
                 continue;
             }

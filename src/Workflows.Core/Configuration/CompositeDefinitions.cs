@@ -135,7 +135,8 @@ public sealed class LoopDefinition
 
     internal LoopStep ToStep(StepDefinition owner, string key, string workflowName, WorkflowDefinitionSet set, TimeSpan? timeout)
     {
-        if (MaxIterations is not { } max || max < 1)
+        var max = MaxIterations ?? 0;
+        if (max < 1)
         {
             throw new WorkflowException(
                 $"{key}:MaxIterations is {(MaxIterations is null ? "missing" : MaxIterations)}; a loop needs a maximum number of iterations of at least 1.", workflowName);
