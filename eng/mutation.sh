@@ -14,8 +14,10 @@
 #
 # Configuration: eng/stryker/<project>.json (test projects, thresholds, and the equivalent mutants excluded, each
 # with its reason). Reports: artifacts/mutation/<project>/reports/mutation-report.{html,json}.
-# The replay and emulator tests skip (rather than fail) without ../shared and AIMOCK_URL, because CI is set to false
-# for the test runs here: a test that fails on the unmutated code leaves the mutants only it covers without a verdict.
+# The script starts the OpenAI emulator (eng/aimock.sh) so the emulator tests run against every mutant too; each
+# test keeps its own journal (X-Test-Id), so parallel test runners do not disturb each other. Without node/npm, or
+# without ../shared for the replay tests, those tests skip (rather than fail), because CI is set to false for the
+# test runs here: a test that fails on the unmutated code leaves the mutants only it covers without a verdict.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -73,6 +75,13 @@ mutate_args_for() {
     esac
   done
 }
+
+mkdir -p "$root/artifacts"
+source "$root/eng/aimock.sh"
+trap stop_aimock EXIT
+if [ -z "${AIMOCK_URL:-}" ] && ! start_aimock; then
+  echo "mutation.sh: the emulator is not running; the emulator tests skip, and mutants only they cover survive." >&2
+fi
 
 failed=0
 summary=()
