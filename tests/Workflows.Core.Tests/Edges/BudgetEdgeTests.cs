@@ -108,6 +108,53 @@ public sealed class BudgetEdgeTests
         Assert.Equal(0m, exception.EstimatedCall);
     }
 
+    [Fact]
+    public async Task CostBudget_TwoParallelCallsAnsweredByUnpricedModels_NextCallIsRefusedNamingBoth()
+    {
+        // Both branches pass the budget check before either answers (the provider holds each call until both have
+        // arrived); each is then answered by a different unpriced model, and the step after the group names both.
+        var provider = new AnsweredPerPromptClient(arrivals: 2);
+        await using var engine = new WorkflowEngine(provider);
+        var workflow = Workflow.Create("two-unpriced")
+            .AddParallel("fan", p => p
+                .AddStep(new LlmStep("a", "house-a") { MaxTokens = 10, Model = "gpt-4o-mini" })
+                .AddStep(new LlmStep("b", "house-b") { MaxTokens = 10, Model = "gpt-4o-mini" }))
+            .AddStep(new LlmStep("c", Forty) { MaxTokens = 10, Model = "gpt-4o-mini" })
+            .Build();
+
+        var result = await engine.ExecuteAsync(workflow, options: new WorkflowRunOptions { Budget = new RunBudget { MaxCostUsd = 1m } })
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, provider.Calls);
+        Assert.Equal(ErrorKind.BudgetExceeded, result.Error?.Kind);
+        Assert.Equal("c", result.Error?.StepName);
+        // The order is the order in which the two answers were recorded.
+        Assert.Contains(
+            result.Error?.Message,
+            new[] { "house-a, house-b", "house-b, house-a" }.Select(static models =>
+                $"The run cost budget of $1 cannot be enforced: model {models} has no price. Add it under GenAiWorkflows:Pricing or use a token budget."));
+    }
+
+    private sealed class AnsweredPerPromptClient(int arrivals) : TestChatClient
+    {
+        private readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override async Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == arrivals)
+            {
+                _allArrived.SetResult();
+            }
+
+            await _allArrived.Task.WaitAsync(cancellationToken);
+            // The prompt names the model that answers.
+            return Reply(Forty, messages[^1].Text, new UsageDetails { InputTokenCount = 10, OutputTokenCount = 10, TotalTokenCount = 20 });
+        }
+    }
+
     private sealed class AnsweredByClient(string model) : TestChatClient
     {
         private int _calls;

@@ -100,6 +100,28 @@ public sealed class MiddlewareEdgeTests
     }
 
     [Fact]
+    public async Task NonCriticalMiddleware_FailsOtherwiseWhileTheRunIsBeingCancelled_TheFailureIsLoggedAndTheRunEndsCancelled()
+    {
+        // Only the run's own cancellation passes through a hook unlogged; any other failure in the same moment is still a
+        // middleware failure and is logged as one.
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)));
+        using var caller = new CancellationTokenSource();
+        var mock = new MockChatClient();
+        await using var engine = new WorkflowEngine(new ProviderRegistry().Register("default", mock), loggerFactory: loggerFactory)
+            .Use(new CancelThenThrowBeforeCall(caller, new InvalidOperationException("bug while cancelling")));
+        var workflow = Workflow.Create("cancelling").AddLlmStep("draft", "hello", provider: "default").Build();
+
+        var result = await engine.ExecuteAsync(workflow, cancellationToken: caller.Token);
+
+        Assert.Equal(WorkflowStatus.Cancelled, result.Status);
+        Assert.Equal(0, mock.CallCount);
+        var record = Assert.Single(collector.GetSnapshot(), r => r.Id.Name == "MiddlewareFailed");
+        Assert.Equal("bug while cancelling", record.Exception?.Message);
+        Assert.Contains("failed in BeforeLlmCallAsync during workflow cancelling (critical: False)", record.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OnWorkflowEnd_Throws_ResultIsReturnedLaterMiddlewareStillRunsAndTheFailureIsLogged()
     {
         var collector = new FakeLogCollector();
@@ -136,6 +158,17 @@ public sealed class MiddlewareEdgeTests
 
         public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
             throw exception;
+    }
+
+    private sealed class CancelThenThrowBeforeCall(CancellationTokenSource run, Exception exception) : WorkflowMiddleware
+    {
+        public override bool IsCritical => false;
+
+        public override async ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
+        {
+            await run.CancelAsync();
+            throw exception;
+        }
     }
 
     private sealed class ThrowingAtEnd : WorkflowMiddleware
