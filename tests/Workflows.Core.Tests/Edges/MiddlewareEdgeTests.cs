@@ -116,7 +116,10 @@ public sealed class MiddlewareEdgeTests
 
         Assert.Equal(WorkflowStatus.Cancelled, result.Status);
         Assert.Equal(0, mock.CallCount);
-        var record = Assert.Single(collector.GetSnapshot(), r => r.Id.Name == "MiddlewareFailed");
+
+        // The run stops waiting for the step as soon as the caller cancels, so the hook's failure may be logged on the
+        // abandoned step's thread after the result is back.
+        var record = await WaitForSingleAsync(collector, "MiddlewareFailed");
         Assert.Equal("bug while cancelling", record.Exception?.Message);
         Assert.Contains("failed in BeforeLlmCallAsync during workflow cancelling (critical: False)", record.Message, StringComparison.Ordinal);
     }
@@ -158,6 +161,17 @@ public sealed class MiddlewareEdgeTests
 
         public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
             throw exception;
+    }
+
+    private static async Task<FakeLogRecord> WaitForSingleAsync(FakeLogCollector collector, string eventName)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!collector.GetSnapshot().Any(r => r.Id.Name == eventName))
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+
+        return Assert.Single(collector.GetSnapshot(), r => r.Id.Name == eventName);
     }
 
     private sealed class CancelThenThrowBeforeCall(CancellationTokenSource run, Exception exception) : WorkflowMiddleware

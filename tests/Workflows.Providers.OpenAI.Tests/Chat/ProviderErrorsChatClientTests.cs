@@ -350,16 +350,16 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
         await using var harness = Create(o =>
         {
             o.MaxAttempts = 2;
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            o.RequestTimeout = TimeSpan.FromSeconds(20);
+            o.AttemptTimeout = TimeSpan.FromSeconds(2);
+            o.RequestTimeout = TimeSpan.FromSeconds(25);
         });
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.ChatClient.GetResponseAsync("Hi").WaitAsync(TimeSpan.FromSeconds(15)));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.ChatClient.GetResponseAsync("Hi").WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal("timeout", error.ErrorCode);
         Assert.Equal(2, error.Attempts);
         Assert.Equal(2, _server.RequestCount);
-        Assert.Contains("the attempt timeout (AttemptTimeout 00:00:00.3000000) ended each of the 2 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the attempt timeout (AttemptTimeout 00:00:02) ended each of the 2 attempts", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -379,8 +379,8 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
         await using var harness = Create(o =>
         {
             o.MaxAttempts = 5;
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(600);
-            o.RequestTimeout = TimeSpan.FromMilliseconds(1000);
+            o.AttemptTimeout = TimeSpan.FromSeconds(2);
+            o.RequestTimeout = TimeSpan.FromSeconds(3);
         });
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => harness.ChatClient.GetResponseAsync("Hi").WaitAsync(TimeSpan.FromSeconds(15)));
@@ -388,7 +388,7 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
         Assert.Equal("timeout", error.ErrorCode);
         Assert.Equal(2, error.Attempts);
         Assert.Equal(2, _server.RequestCount);
-        Assert.Contains("the request timeout (RequestTimeout 00:00:01) ended the call after 2 attempts (1 of them ended by the attempt timeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the request timeout (RequestTimeout 00:00:03) ended the call after 2 attempts (1 of them ended by the attempt timeout", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

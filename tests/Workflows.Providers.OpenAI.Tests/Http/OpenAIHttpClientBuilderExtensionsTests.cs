@@ -183,7 +183,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         await using var harness = ProviderHarness.Create(o =>
         {
             o.Endpoint = _server.V1;
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.RequestTimeout = TimeSpan.FromSeconds(20);
         });
 
@@ -211,7 +211,7 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         {
             o.Endpoint = _server.V1;
             o.MaxAttempts = 2;
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.RequestTimeout = TimeSpan.FromSeconds(20);
         });
 
