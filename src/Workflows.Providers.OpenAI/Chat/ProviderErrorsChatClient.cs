@@ -143,15 +143,6 @@ internal sealed class ProviderErrorsChatClient(IChatClient innerClient, OpenAIPr
         }
     }
 
-    /// <inheritdoc />
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType == typeof(ChatClientMetadata)
-            ? runtime.TryGetMetadata()
-            : base.GetService(serviceType, serviceKey);
-    }
-
     private static string? FinishReason(ChatFinishReason? reason, AdditionalPropertiesDictionary? properties) =>
         properties is not null && properties.TryGetValue(OpenAIModelChatClient.FinishReasonKey, out var original)
             ? original as string
@@ -174,7 +165,7 @@ internal sealed class ProviderErrorsChatClient(IChatClient innerClient, OpenAIPr
         if (Logger.IsEnabled(LogLevel.Warning))
         {
             Logger.ChatFailed(
-            error, runtime.Name, runtime.IsStateCreated ? runtime.State.SystemName : "openai", model, runtime.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
+            error, runtime.Name, runtime.State.SystemName, model, runtime.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
             error.StatusCode, error.ErrorCode, error.RequestId);
         }
 
@@ -211,10 +202,6 @@ internal sealed class ProviderErrorsChatClient(IChatClient innerClient, OpenAIPr
 internal static class ProviderErrorsChatClientBuilderExtensions
 {
     /// <summary>Adds the provider's fault translation, call logging and lifecycle around the clients added before it.</summary>
-    public static ChatClientBuilder UseProviderErrors(this ChatClientBuilder builder, OpenAIProviderRuntime runtime)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(runtime);
-        return builder.Use(inner => new ProviderErrorsChatClient(inner, runtime));
-    }
+    public static ChatClientBuilder UseProviderErrors(this ChatClientBuilder builder, OpenAIProviderRuntime runtime) =>
+        builder.Use(inner => new ProviderErrorsChatClient(inner, runtime));
 }

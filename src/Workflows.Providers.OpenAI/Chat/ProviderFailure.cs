@@ -18,10 +18,8 @@ internal static class ProviderFailure
 
     public static ProviderException Translate(Exception exception, ProviderCall call, OpenAIProviderRuntime runtime, string model)
     {
-        ArgumentNullException.ThrowIfNull(exception);
-        ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(runtime);
-        if (exception is ProviderException known)
+        var known = exception as ProviderException;
+        if (known is not null)
         {
             return known;
         }
@@ -82,8 +80,7 @@ internal static class ProviderFailure
 
         if (clientError.Status is >= 300 and < 400)
         {
-            var location = raw is not null && raw.Headers.TryGetValue("Location", out var target) ? target : null;
-            var origin = Origin(location, state.Endpoint);
+            var origin = Origin(raw is null ? null : Header(raw, "Location"), state.Endpoint);
             var key = OpenAIProviderConfiguration.KeyPath(runtime.Name, nameof(OpenAIProviderOptions.Endpoint));
             return new ProviderException(
                 $"{who} answered the request for model '{model}' with a redirect (HTTP {clientError.Status}) to " +
@@ -110,7 +107,7 @@ internal static class ProviderFailure
         }
 
         var retried = !OpenAIHttpClientBuilderExtensions.IsTransient(status) ? string.Empty
-            : call.RetryStopReason is { } reason ? $" Made {Attempts(attempts)}; {reason}."
+            : call.RetryStopReason is not null ? $" Made {Attempts(attempts)}; {call.RetryStopReason}."
             : $" Gave up after {Attempts(attempts)}.";
         return new ProviderException(
             $"{who} failed the request for model '{model}' with {what}.{details}{retried}",
@@ -127,9 +124,9 @@ internal static class ProviderFailure
         var attemptKey = OpenAIProviderConfiguration.KeyPath(runtime.Name, nameof(settings.AttemptTimeout));
         var requestKey = OpenAIProviderConfiguration.KeyPath(runtime.Name, nameof(settings.RequestTimeout));
         string which;
-        if (call.RequestTimeoutFired is { } requestTimeout)
+        if (call.RequestTimeoutFired is not null)
         {
-            which = $"the request timeout ({nameof(settings.RequestTimeout)} {Format(requestTimeout)}) ended the call after {Attempts(attempts)}" +
+            which = $"the request timeout ({nameof(settings.RequestTimeout)} {Format(call.RequestTimeoutFired.Value)}) ended the call after {Attempts(attempts)}" +
                     (call.AttemptTimeouts > 0 ? $" ({call.AttemptTimeouts} of them ended by the attempt timeout, {nameof(settings.AttemptTimeout)} {Format(settings.AttemptTimeout)})" : string.Empty);
         }
         else if (call.AttemptTimeouts > 0)
@@ -203,26 +200,35 @@ internal static class ProviderFailure
         return (null, text.Length == 0 ? null : text.Length > MaxQuotedLength ? text[..MaxQuotedLength] + "..." : text);
     }
 
-    private static string? StringOrNumber(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
+    private static string? StringOrNumber(JsonElement element, string property)
+    {
+        _ = element.TryGetProperty(property, out var value); // an absent property leaves value undefined: null below
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+    }
 
     private static string? RequestId(PipelineResponse raw) =>
         Header(raw, "x-request-id") ?? Header(raw, "apim-request-id") ?? Header(raw, "x-ms-request-id");
 
-    private static string? Header(PipelineResponse raw, string name) =>
-        raw.Headers.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+    private static string? Header(PipelineResponse raw, string name)
+    {
+        _ = raw.Headers.TryGetValue(name, out var value); // null when absent
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
 
     /// <summary>The scheme, host and port a Location header points at (never its user information, path or query).</summary>
     private static string? Origin(string? location, Uri endpoint)
     {
-        if (string.IsNullOrWhiteSpace(location) || !Uri.TryCreate(endpoint, location.Trim(), out var target) || !target.IsAbsoluteUri)
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(endpoint, location.Trim(), out var target) || !target.IsAbsoluteUri)
         {
             return null;
         }

@@ -477,6 +477,183 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
         Assert.Equal(1, _server.RequestCount);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_NullMessages_ThrowsArgumentNullExceptionWithoutSending()
+    {
+        await using var harness = Create(static _ => { });
+
+        var error = await Assert.ThrowsAsync<ArgumentNullException>(() => harness.ChatClient.GetResponseAsync((IEnumerable<ChatMessage>)null!));
+
+        Assert.Equal("messages", error.ParamName);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_NullMessages_ThrowsArgumentNullExceptionWithoutSending()
+    {
+        await using var harness = Create(static _ => { });
+
+        var error = await Assert.ThrowsAsync<ArgumentNullException>(async () =>
+        {
+            await foreach (var _ in harness.ChatClient.GetStreamingResponseAsync((IEnumerable<ChatMessage>)null!))
+            {
+            }
+        });
+
+        Assert.Equal("messages", error.ParamName);
+        Assert.Equal(0, _server.RequestCount);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_TraceLoggingWithRedaction_LogsThePromptTheStreamedTextAndTheCallSummary()
+    {
+        // The model is named in the first chunk only, the finish reason comes before the end, and the usage comes in two parts.
+        const string NoModel = "\"id\":\"chatcmpl-stream\",\"object\":\"chat.completion.chunk\",\"created\":1770950834";
+        _server.EnqueueRawStream(
+            [
+                $"data: {ScriptedServer.Chunk("Hel", role: true, model: "gpt-4o-2024-08-06")}\n\n",
+                $$$"""data: { {{{NoModel}}},"choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}""" + "\n\n",
+                $$$"""data: { {{{NoModel}}},"choices":[],"usage":{"prompt_tokens":20,"completion_tokens":3,"total_tokens":23} }""" + "\n\n",
+                $$$"""data: { {{{NoModel}}},"choices":[],"usage":{"prompt_tokens":6,"completion_tokens":7,"total_tokens":13} }""" + "\n\n",
+                "data: [DONE]\n\n",
+            ],
+            ("x-request-id", "req_streamed"));
+        await using var harness = ProviderHarness.Create(
+            o =>
+            {
+                o.Endpoint = _server.V1;
+                o.DefaultModel = "gpt-4o";
+            },
+            services: static s => s.AddLogging(static b => b.AddGenAiWorkflowsRedaction()));
+        List<ChatMessage> messages = [new(ChatRole.System, "Be brief."), new(ChatRole.User, $"Hi, my key is {ProviderHarness.TestApiKey}")];
+        var updates = new List<ChatResponseUpdate>();
+
+        await foreach (var update in harness.ChatClient.GetStreamingResponseAsync(messages))
+        {
+            updates.Add(update);
+        }
+
+        var records = harness.Logs.GetSnapshot();
+        Assert.Equal("system: Be brief.\nuser: Hi, my key is ***", State(Assert.Single(records, static r => r.Id.Id == 3003))["Prompt"]);
+        Assert.Equal("Hello", State(Assert.Single(records, static r => r.Id.Id == 3004))["Completion"]);
+        var completed = State(Assert.Single(records, static r => r.Id.Id == 3001));
+        Assert.Equal("gpt-4o", completed["Model"]);
+        Assert.Equal("gpt-4o-2024-08-06", completed["ResponseModel"]);
+        Assert.Equal("stop", completed["FinishReason"]);
+        Assert.Equal("req_streamed", completed["RequestId"]);
+
+        // The same totals as the response the updates make up.
+        var response = updates.ToChatResponse();
+        Assert.Equal(26, response.Usage!.InputTokenCount);
+        Assert.Equal(10, response.Usage.OutputTokenCount);
+        Assert.Equal("26", completed["InputTokens"]);
+        Assert.Equal("10", completed["OutputTokens"]);
+        Assert.DoesNotContain(ProviderHarness.TestApiKey, harness.AllLogData(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetStreamingResponseAsync_MessagesFailWhileRead_IsAnInvalidRequestAndNothingIsSent(bool callerCancelled)
+    {
+        await using var harness = Create(static _ => { });
+        using var cancellation = new CancellationTokenSource();
+        if (callerCancelled)
+        {
+            await cancellation.CancelAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            var messages = Unreadable(new InvalidOperationException("Collection was modified; enumeration operation may not execute."));
+            await foreach (var _ in harness.ChatClient.GetStreamingResponseAsync(messages, new ChatOptions { ModelId = "gpt-4o" }, cancellation.Token))
+            {
+            }
+        });
+
+        Assert.Equal(
+            "Provider 'openai' (openai) could not send the request for model 'gpt-4o': Collection was modified; enumeration operation may not execute.",
+            error.Message);
+        Assert.Equal("invalid_request", error.ErrorCode);
+        Assert.Equal(0, error.Attempts);
+        Assert.Null(error.StatusCode);
+        Assert.Null(error.RequestId);
+        Assert.Equal(0, _server.RequestCount);
+        Assert.Contains(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3002);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_MessagesFailWhileReadAndNoModelIsNamed_SaysModelNone()
+    {
+        await using var harness = Create(static o => o.DefaultModel = null);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var _ in harness.ChatClient.GetStreamingResponseAsync(Unreadable(new InvalidOperationException("The list changed."))))
+            {
+            }
+        });
+
+        Assert.Equal("Provider 'openai' (openai) could not send the request for model '(none)': The list changed.", error.Message);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CallerCancelsWhileMessagesAreRead_ThrowsOperationCanceledNotProviderException()
+    {
+        await using var harness = Create(static _ => { });
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in harness.ChatClient.GetStreamingResponseAsync(Unreadable(new OperationCanceledException(cancellation.Token)), cancellationToken: cancellation.Token))
+            {
+            }
+        });
+
+        Assert.Equal(0, _server.RequestCount);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3002);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_FrameworkErrorWhileMessagesAreRead_ComesOutAsItIs()
+    {
+        var problem = new StepException("Template variable 'topic' is missing.");
+        await using var harness = Create(static _ => { });
+
+        var error = await Assert.ThrowsAsync<StepException>(async () =>
+        {
+            await foreach (var _ in harness.ChatClient.GetStreamingResponseAsync(Unreadable(problem)))
+            {
+            }
+        });
+
+        Assert.Same(problem, error);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3002);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_NoModelNamedAnywhere_FailsWithoutSendingAndLogsTheModelAsNone()
+    {
+        await using var harness = Create(static o => o.DefaultModel = null);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.ChatClient.GetResponseAsync("Hi"));
+
+        // The mapper's own message, not wrapped as a failure to send.
+        Assert.StartsWith("The request to provider 'openai' names no model and GenAiWorkflows:Providers:openai:DefaultModel is not set.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount);
+        Assert.Equal("(none)", State(Assert.Single(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3002))["Model"]);
+    }
+
+    private static IEnumerable<ChatMessage> Unreadable(Exception exception)
+    {
+        yield return new ChatMessage(ChatRole.User, "Hi");
+        throw exception;
+    }
+
+    private static Dictionary<string, string?> State(Microsoft.Extensions.Logging.Testing.FakeLogRecord record) =>
+        record.StructuredState!.ToDictionary(static p => p.Key, static p => p.Value);
+
     private ProviderHarness Create(Action<OpenAIProviderOptions> configure) =>
         ProviderHarness.Create(o =>
         {
