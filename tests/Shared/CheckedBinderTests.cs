@@ -180,11 +180,13 @@ public sealed class CheckedBinderTests
             Assert.Single(error.Failures));
     }
 
-    [Fact]
-    public void Bind_BadValueAtTheDeepestCheckedLevel_IsReported()
+    [Theory]
+    [InlineData("Child:", 32)]
+    [InlineData("Children:0:", 32)]
+    public void Bind_BadValueAtTheDeepestCheckedLevel_IsReported(string level, int depth)
     {
-        // 32 levels of nested settings objects below the section are checked.
-        var key = "Demo:" + string.Concat(Enumerable.Repeat("Child:", 32)) + "Value";
+        // 32 levels of nested settings objects (or list items) below the section are checked.
+        var key = "Demo:" + string.Concat(Enumerable.Repeat(level, depth)) + "Value";
         var configuration = Configuration(new Dictionary<string, string?> { [key] = "deep" });
 
         var error = Assert.Throws<OptionsValidationException>(() => CheckedBinder.Bind(configuration.GetSection("Demo"), new Node()));
@@ -263,5 +265,7 @@ public sealed class CheckedBinderTests
         public int Value { get; set; }
 
         public Node? Child { get; set; }
+
+        public IList<Node> Children { get; } = [];
     }
 }

@@ -227,6 +227,57 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAsync_EveryAttemptHangs_LogsWhichStrategyActedByName()
+    {
+        // Polly's log records name the strategy: an operator can tell the attempt timeout, the retry and the request timeout apart.
+        _server.Fallback = static async context =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up on this attempt.
+            }
+        };
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = ProviderHarness.Create(
+            o =>
+            {
+                o.Endpoint = _server.V1;
+                o.MaxAttempts = 3;
+                o.AttemptTimeout = TimeSpan.FromMilliseconds(250);
+                o.RequestTimeout = TimeSpan.FromMilliseconds(400);
+            },
+            timeProvider: clock);
+
+        // On the injected clock: the first attempt ends by its timeout at 250 ms, the second (after a backoff of at most
+        // 50 ms) by the request timeout at 400 ms, before its own attempt timeout.
+        var call = harness.Provider.CompleteAsync(new TestCall("Hi"));
+        await WaitUntilAsync(() => _server.RequestCount == 1);
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+        while (_server.RequestCount < 2 && !call.IsCompleted)
+        {
+            await Task.Delay(10);
+            if (_server.RequestCount < 2)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(5));
+            }
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAsync<ProviderException>(() => call.WaitAsync(TimeSpan.FromSeconds(15)));
+
+        var events = harness.Logs.GetSnapshot()
+            .Where(static r => r.Category == "Polly")
+            .Select(static r => (Event: State(r, "EventName"), Strategy: State(r, "StrategyName")))
+            .Where(static e => e.Event is not null)
+            .ToList();
+        Assert.Equal([("OnTimeout", "AttemptTimeout"), ("OnRetry", "Retry"), ("OnTimeout", "RequestTimeout")], events);
+    }
+
+    [Fact]
     public async Task CompleteAsync_CallerCancels_ThrowsOperationCanceledWithoutRetrying()
     {
         _server.EnqueueHang();
@@ -430,6 +481,9 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         Assert.Equal("not retried: Retry-After asks for 00:00:01, more than the 00:00:00 left of the request timeout (00:00:05)", call.RetryStopReason);
         ResilienceContextPool.Shared.Return(context);
     }
+
+    private static string? State(Microsoft.Extensions.Logging.Testing.FakeLogRecord record, string key) =>
+        record.StructuredState?.FirstOrDefault(p => p.Key == key).Value;
 
     private static HttpRequestMessage Request(ProviderCall call)
     {
