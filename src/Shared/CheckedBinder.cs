@@ -107,7 +107,7 @@ internal static class CheckedBinder
 
     private static bool TryConvert(string raw, Type type)
     {
-        type = Nullable.GetUnderlyingType(type) ?? type;
+        // A nullable type's converter (NullableConverter) converts a non-empty value as the underlying type's converter does.
         if (type == typeof(Uri))
         {
             return Uri.TryCreate(raw, UriKind.Absolute, out _);
@@ -118,9 +118,10 @@ internal static class CheckedBinder
             _ = TypeDescriptor.GetConverter(type).ConvertFromString(null, CultureInfo.InvariantCulture, raw);
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException
-                                   || ex.InnerException is FormatException or OverflowException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
         {
+            // What the scalar types' converters throw: number converters wrap the parse error in an ArgumentException, TimeSpan's
+            // lets an OverflowException through, a type without a converter from text throws NotSupportedException.
             return false;
         }
     }

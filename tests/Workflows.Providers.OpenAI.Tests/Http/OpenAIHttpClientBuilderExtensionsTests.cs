@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
+using Polly;
+using Polly.Retry;
 
 namespace Workflows.Providers.OpenAI.Tests;
 
@@ -224,6 +227,57 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAsync_EveryAttemptHangs_LogsWhichStrategyActedByName()
+    {
+        // Polly's log records name the strategy: an operator can tell the attempt timeout, the retry and the request timeout apart.
+        _server.Fallback = static async context =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up on this attempt.
+            }
+        };
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = ProviderHarness.Create(
+            o =>
+            {
+                o.Endpoint = _server.V1;
+                o.MaxAttempts = 3;
+                o.AttemptTimeout = TimeSpan.FromMilliseconds(250);
+                o.RequestTimeout = TimeSpan.FromMilliseconds(400);
+            },
+            timeProvider: clock);
+
+        // On the injected clock: the first attempt ends by its timeout at 250 ms, the second (after a backoff of at most
+        // 50 ms) by the request timeout at 400 ms, before its own attempt timeout.
+        var call = harness.Provider.CompleteAsync(new TestCall("Hi"));
+        await WaitUntilAsync(() => _server.RequestCount == 1);
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+        while (_server.RequestCount < 2 && !call.IsCompleted)
+        {
+            await Task.Delay(10);
+            if (_server.RequestCount < 2)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(5));
+            }
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAsync<ProviderException>(() => call.WaitAsync(TimeSpan.FromSeconds(15)));
+
+        var events = harness.Logs.GetSnapshot()
+            .Where(static r => r.Category == "Polly")
+            .Select(static r => (Event: State(r, "EventName"), Strategy: State(r, "StrategyName")))
+            .Where(static e => e.Event is not null)
+            .ToList();
+        Assert.Equal([("OnTimeout", "AttemptTimeout"), ("OnRetry", "Retry"), ("OnTimeout", "RequestTimeout")], events);
+    }
+
+    [Fact]
     public async Task CompleteAsync_CallerCancels_ThrowsOperationCanceledWithoutRetrying()
     {
         _server.EnqueueHang();
@@ -274,6 +328,175 @@ public sealed class OpenAIHttpClientBuilderExtensionsTests : IAsyncLifetime
         Assert.Contains("OpenAI-compatible chat completions endpoint", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, _server.RequestCount);
     }
+
+    [Fact]
+    public async Task CompleteAsync_RetryAfterAsLongAsWhatIsLeftOfTheRequestTimeout_ReportsTheReplyWithoutRetrying()
+    {
+        // The first attempt takes 0.5 s of a 2.5 s request timeout: a Retry-After of the 2 s left would end as a timeout.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        _server.Enqueue(context =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+            return ScriptedServer.Respond(context, 429, RateLimited, ("Retry-After", "2"));
+        });
+        await using var harness = ProviderHarness.Create(
+            o =>
+            {
+                o.Endpoint = _server.V1;
+                o.AttemptTimeout = TimeSpan.FromSeconds(2.5);
+                o.RequestTimeout = TimeSpan.FromSeconds(2.5);
+            },
+            timeProvider: clock);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
+
+        Assert.Equal(1, _server.RequestCount);
+        Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
+        Assert.Equal("rate_limit_exceeded", error.ErrorCode);
+        Assert.EndsWith(
+            " Made 1 attempt; not retried: Retry-After asks for 00:00:02, more than the 00:00:02 left of the request timeout (00:00:02.5).",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_RetryAfterDatePastTheRequestTimeout_IsMeasuredOnTheInjectedClock()
+    {
+        // Retry-After as an HTTP date: 10 s after the injected clock's now, longer than the whole 5 s request timeout.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        _server.EnqueueJson(429, RateLimited, ("Retry-After", "Thu, 01 Jan 2026 00:00:10 GMT"));
+        await using var harness = ProviderHarness.Create(
+            o =>
+            {
+                o.Endpoint = _server.V1;
+                o.AttemptTimeout = TimeSpan.FromSeconds(5);
+                o.RequestTimeout = TimeSpan.FromSeconds(5);
+            },
+            timeProvider: clock);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
+
+        Assert.Equal(1, _server.RequestCount);
+        Assert.EndsWith(
+            " Made 1 attempt; not retried: Retry-After asks for 00:00:10, more than the 00:00:05 left of the request timeout (00:00:05).",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_LongRetryAfterOnTheLastAttempt_GivesUpAfterAllAttempts()
+    {
+        // The last attempt would not be retried anyway: the error says so, not that Retry-After stopped the retries.
+        _server.EnqueueJson(500, ServerError).EnqueueJson(429, RateLimited, ("Retry-After", "3600"));
+        await using var harness = ProviderHarness.Create(o =>
+        {
+            o.Endpoint = _server.V1;
+            o.MaxAttempts = 2;
+        });
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")).WaitAsync(TimeSpan.FromSeconds(15)));
+
+        Assert.Equal(2, _server.RequestCount);
+        Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
+        Assert.EndsWith(" Gave up after 2 attempts.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not retried", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("req_1", "apim_1", "ms_1", "req_1")]
+    [InlineData(null, "apim_1", "ms_1", "apim_1")]
+    [InlineData(null, null, "ms_1", "ms_1")]
+    public async Task CompleteAsync_MalformedReply_ReportsTheRequestIdOfTheHeaderThatComesFirst(string? xRequestId, string? apimRequestId, string? msRequestId, string expected)
+    {
+        // x-request-id (OpenAI), then apim-request-id (Azure API Management), then x-ms-request-id (Azure).
+        var headers = new List<(string Name, string Value)>();
+        foreach (var (name, value) in new[] { ("x-request-id", xRequestId), ("apim-request-id", apimRequestId), ("x-ms-request-id", msRequestId) })
+        {
+            if (value is not null)
+            {
+                headers.Add((name, value));
+            }
+        }
+
+        _server.EnqueueJson(200, "this is not json", [.. headers]);
+        await using var harness = ProviderHarness.Create(o => o.Endpoint = _server.V1);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi")));
+
+        Assert.Equal("malformed_response", error.ErrorCode);
+        Assert.Equal(expected, error.RequestId);
+        Assert.Contains($"(request id {expected})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShouldRetryAsync_ResponseWithoutItsRequest_FindsTheCallThroughTheContext()
+    {
+        var call = new ProviderCall();
+        using var request = Request(call);
+        using var response = QuotaExceeded(requestMessage: null);
+        var context = ResilienceContextPool.Shared.Get();
+        context.SetRequestMessage(request);
+
+        var retry = await OpenAIHttpClientBuilderExtensions.ShouldRetryAsync(
+            new RetryPredicateArguments<HttpResponseMessage>(context, Outcome.FromResult(response), attemptNumber: 0), new OpenAIProviderOptions(), TimeProvider.System);
+
+        Assert.False(retry);
+        Assert.Equal("insufficient_quota is not retried: the account's quota is used up, and waiting does not refill it", call.RetryStopReason);
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    [Fact]
+    public async Task ShouldRetryAsync_RequestNotInTheContext_FindsTheCallThroughTheResponse()
+    {
+        var call = new ProviderCall();
+        using var request = Request(call);
+        using var response = QuotaExceeded(request);
+        var context = ResilienceContextPool.Shared.Get();
+
+        var retry = await OpenAIHttpClientBuilderExtensions.ShouldRetryAsync(
+            new RetryPredicateArguments<HttpResponseMessage>(context, Outcome.FromResult(response), attemptNumber: 0), new OpenAIProviderOptions(), TimeProvider.System);
+
+        Assert.False(retry);
+        Assert.StartsWith("insufficient_quota is not retried", call.RetryStopReason, StringComparison.Ordinal);
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    [Fact]
+    public async Task ShouldRetryAsync_RequestTimeoutAlreadyPassed_SaysNothingIsLeft()
+    {
+        var clock = new FakeTimeProvider();
+        var call = new ProviderCall();
+        call.Started(clock.GetTimestamp());
+        clock.Advance(TimeSpan.FromSeconds(6));
+        using var request = Request(call);
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { RequestMessage = request };
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+        var context = ResilienceContextPool.Shared.Get();
+        var options = new OpenAIProviderOptions { AttemptTimeout = TimeSpan.FromSeconds(5), RequestTimeout = TimeSpan.FromSeconds(5) };
+
+        var retry = await OpenAIHttpClientBuilderExtensions.ShouldRetryAsync(
+            new RetryPredicateArguments<HttpResponseMessage>(context, Outcome.FromResult(response), attemptNumber: 0), options, clock);
+
+        Assert.False(retry);
+        Assert.Equal("not retried: Retry-After asks for 00:00:01, more than the 00:00:00 left of the request timeout (00:00:05)", call.RetryStopReason);
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    private static string? State(Microsoft.Extensions.Logging.Testing.FakeLogRecord record, string key) =>
+        record.StructuredState?.FirstOrDefault(p => p.Key == key).Value;
+
+    private static HttpRequestMessage Request(ProviderCall call)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/v1/chat/completions");
+        request.Options.Set(ProviderCall.OptionsKey, call);
+        return request;
+    }
+
+    private static HttpResponseMessage QuotaExceeded(HttpRequestMessage? requestMessage) => new(HttpStatusCode.TooManyRequests)
+    {
+        RequestMessage = requestMessage,
+        Content = new StringContent("""{"error":{"message":"You exceeded your current quota.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"""),
+    };
 
     [Fact]
     public void IsTransient_StatusCodes_RetriesOnly408429And5xx()
