@@ -55,6 +55,7 @@ public sealed class ChatCompletionReplyTests
     [InlineData("""data: {"id":"c", "choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""")]
     [InlineData("""data: {"id":"c", "choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""")]
     [InlineData("""data: {"id":"c", "choices":[], "usage":{"prompt_tokens":1}, "finish_reason":"eos"}""")]
+    [InlineData("""data: {"id":"c", "finish_reason":"eos"}""")]
     [InlineData("""data: not json "finish_reason":"eos" """)]
     [InlineData("""event: x "finish_reason":"eos" """)]
     public void NormalizeEventLine_NothingToReplace_ReturnsTheLineAsIs(string text)
