@@ -93,18 +93,18 @@ internal static class ChatRequestMapper
         var callerFactory = options?.RawRepresentationFactory;
         var maxOutputTokens = mapped.MaxOutputTokens;
         var isAzure = settings.IsAzure;
-        if (isAzure && !reasoning)
-        {
-            // Microsoft.Extensions.AI.OpenAI sends MaxOutputTokens as max_completion_tokens even on Azure; older Azure API
-            // versions know only max_tokens, which every non-reasoning deployment accepts, so that is what goes out.
-            mapped.MaxOutputTokens = null;
-        }
+
+        // The factory below sends the max tokens itself: Microsoft.Extensions.AI.OpenAI would send MaxOutputTokens as
+        // max_completion_tokens even on Azure, where older API versions know only max_tokens (which every non-reasoning
+        // deployment accepts).
+        mapped.MaxOutputTokens = null;
 
         mapped.RawRepresentationFactory = client =>
         {
             var completionOptions = callerFactory?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
-            if (maxOutputTokens is { } max && completionOptions.MaxOutputTokenCount is null)
+            if (maxOutputTokens.HasValue && completionOptions.MaxOutputTokenCount is null)
             {
+                var max = maxOutputTokens.Value;
                 if (!isAzure)
                 {
                     completionOptions.MaxOutputTokenCount = max; // max_completion_tokens
@@ -126,18 +126,21 @@ internal static class ChatRequestMapper
             }
 
 #pragma warning disable OPENAI001 // reasoning_effort and service_tier are marked experimental by the SDK.
-            if (additional.ReasoningEffort is { } effort)
+            var effort = additional.ReasoningEffort;
+            if (effort is not null)
             {
                 completionOptions.ReasoningEffortLevel ??= new ChatReasoningEffortLevel(effort);
             }
 
-            if (additional.ServiceTier is { } tier)
+            var tier = additional.ServiceTier;
+            if (tier is not null)
             {
                 completionOptions.ServiceTier ??= new ChatServiceTier(tier);
             }
 #pragma warning restore OPENAI001
 
-            if (additional.User is { } user)
+            var user = additional.User;
+            if (user is not null)
             {
                 completionOptions.EndUserId ??= user;
             }
@@ -158,8 +161,9 @@ internal static class ChatRequestMapper
         CheckRange(providerName, nameof(ChatOptions.TopP), "top_p", options.TopP, 0, 1);
         CheckRange(providerName, nameof(ChatOptions.FrequencyPenalty), "frequency_penalty", options.FrequencyPenalty, -2, 2);
         CheckRange(providerName, nameof(ChatOptions.PresencePenalty), "presence_penalty", options.PresencePenalty, -2, 2);
-        if (options.MaxOutputTokens is < 1 and var max)
+        if (options.MaxOutputTokens < 1)
         {
+            var max = options.MaxOutputTokens.Value;
             throw new ProviderException(
                 $"The request's {nameof(ChatOptions.MaxOutputTokens)} (max tokens) is {max.ToString(CultureInfo.InvariantCulture)}, " +
                 $"but provider '{providerName}' needs at least 1; leave it unset for the model's own limit.",
@@ -169,7 +173,13 @@ internal static class ChatRequestMapper
 
     private static void CheckRange(string providerName, string property, string wireName, float? value, float min, float max)
     {
-        if (value is { } number && (float.IsNaN(number) || number < min || number > max))
+        if (value is null)
+        {
+            return;
+        }
+
+        var number = value.Value;
+        if (float.IsNaN(number) || number < min || number > max)
         {
             throw new ProviderException(
                 $"The request's {property} ({wireName}) is {number.ToString(CultureInfo.InvariantCulture)}, but provider '{providerName}' " +
@@ -214,7 +224,8 @@ internal static class ChatRequestMapper
     private static (string? ReasoningEffort, string? ServiceTier, string? User) ReadAdditionalProperties(OpenAIProviderRuntime runtime, ChatOptions options)
     {
         string? effort = null, tier = null, user = null;
-        if (options.AdditionalProperties is not { Count: > 0 } properties)
+        var properties = options.AdditionalProperties;
+        if (properties is null || properties.Count == 0)
         {
             return (effort, tier, user);
         }

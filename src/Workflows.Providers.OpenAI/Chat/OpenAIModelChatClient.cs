@@ -46,7 +46,8 @@ internal sealed class OpenAIModelChatClient(OpenAIProviderRuntime runtime) : ICh
         ChatResponseUpdate? last = null;
         await foreach (var update in ClientFor(target).GetStreamingResponseAsync(messages, mapped, cancellationToken).ConfigureAwait(false))
         {
-            if (update.RawRepresentation is StreamingChatCompletionUpdate { RefusalUpdate: { Length: > 0 } refusalPart })
+            var refusalPart = (update.RawRepresentation as StreamingChatCompletionUpdate)?.RefusalUpdate;
+            if (!string.IsNullOrEmpty(refusalPart))
             {
                 (refusal ??= new()).Append(refusalPart);
             }

@@ -14,7 +14,7 @@ internal sealed class Redactor
     {
         var secrets = new List<string>();
         Add(secrets, apiKey, minLength: 8);
-        if (endpoint is { IsAbsoluteUri: true, UserInfo.Length: > 0 })
+        if (endpoint is { IsAbsoluteUri: true })
         {
             var separator = endpoint.UserInfo.IndexOf(':', StringComparison.Ordinal);
             if (separator >= 0)
@@ -97,7 +97,7 @@ internal sealed class SanitizedException : Exception
     private SanitizedException(Exception original, Redactor redactor)
         : base(
             $"{original.GetType().FullName}: {redactor.Redact(original.Message)}",
-            original.InnerException is { } inner ? new SanitizedException(inner, redactor) : null)
+            original.InnerException is null ? null : new SanitizedException(original.InnerException, redactor))
     {
         _stackTrace = original.StackTrace;
         HResult = original.HResult;

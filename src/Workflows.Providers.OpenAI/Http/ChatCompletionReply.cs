@@ -53,7 +53,7 @@ internal static class ChatCompletionReply
             not JsonObject => $"the body is a JSON {root?.GetValueKind().ToString() ?? "null"}, not an object",
             JsonObject o when o["choices"] is not JsonArray => "it has no 'choices' array",
             JsonObject o when o["choices"]!.AsArray().Count == 0 => "its 'choices' array is empty",
-            JsonObject o when o["choices"]![0] is not JsonObject first || first["message"] is not JsonObject => "its first choice has no 'message' object",
+            JsonObject o when (o["choices"]![0] as JsonObject)?["message"] is not JsonObject => "its first choice has no 'message' object",
             _ => null,
         };
         if (problem is not null)
@@ -100,7 +100,8 @@ internal static class ChatCompletionReply
             return line; // not ours to judge here: the SDK reports what it cannot read
         }
 
-        if (node?["choices"] is not JsonArray choices)
+        var choices = node?["choices"] as JsonArray;
+        if (choices is null)
         {
             return line;
         }
@@ -117,19 +118,20 @@ internal static class ChatCompletionReply
         }
 
         var ending = line.AsSpan().EndsWith("\r\n"u8) ? "\r\n" : line.AsSpan().EndsWith("\n"u8) ? "\n" : string.Empty;
-        return Encoding.UTF8.GetBytes("data: " + node.ToJsonString() + ending);
+        return Encoding.UTF8.GetBytes("data: " + node!.ToJsonString() + ending);
     }
 
     private static bool ReplaceFinishReason(JsonObject choice, ProviderCall? call, bool nullIsNormal)
     {
-        var present = choice.TryGetPropertyValue("finish_reason", out var value);
-        string? text = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        // Missing and JSON null both come out as a null node.
+        var value = choice["finish_reason"];
+        var text = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
         if (text is not null && KnownFinishReasons.Contains(text))
         {
             return false;
         }
 
-        if (text is null && (value is null || !present) && nullIsNormal)
+        if (value is null && nullIsNormal)
         {
             return false;
         }

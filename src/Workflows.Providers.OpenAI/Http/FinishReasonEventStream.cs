@@ -45,8 +45,7 @@ internal sealed class FinishReasonEventStream(Stream inner, ProviderCall? call) 
             if (read == 0)
             {
                 _innerDone = true;
-                SetPending(_line.ToArray());
-                _line.SetLength(0);
+                SetPending(_line.ToArray()); // the last line, when the body does not end with a line break
                 continue;
             }
 

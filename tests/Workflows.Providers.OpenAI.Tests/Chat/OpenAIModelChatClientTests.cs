@@ -43,6 +43,44 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
 
         Assert.Equal("azure.ai.openai", metadata.ProviderName);
         Assert.Equal(_server.BaseAddress, metadata.ProviderUri);
+        Assert.Equal(string.Empty, metadata.ProviderUri!.UserInfo); // Uri equality ignores user information
+        Assert.Equal(_server.BaseAddress.AbsoluteUri, metadata.ProviderUri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task GetService_ModelClient_IsFoundUnkeyedAndAnswersForItself()
+    {
+        await using var harness = Create(static _ => { });
+
+        var inner = harness.ChatClient.GetService<OpenAIModelChatClient>();
+
+        Assert.NotNull(inner);
+        Assert.Null(harness.ChatClient.GetService(typeof(OpenAIModelChatClient), "some-key"));
+        Assert.Null(harness.ChatClient.GetService(typeof(ChatClientMetadata), "some-key"));
+        Assert.Equal("openai", inner.GetService<ChatClientMetadata>()!.ProviderName);
+        Assert.Same(inner, inner.GetService(typeof(IChatClient)));
+        Assert.Null(inner.GetService(typeof(string)));
+        Assert.Equal("serviceType", Assert.Throws<ArgumentNullException>(() => inner.GetService(null!)).ParamName);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_NullMessages_ThrowsArgumentNullExceptionBeforeCheckingTheOptions()
+    {
+        await using var harness = Create(static _ => { });
+        var inner = harness.ChatClient.GetService<OpenAIModelChatClient>()!;
+        var invalid = new ChatOptions { Temperature = 5f };
+
+        var error = await Assert.ThrowsAsync<ArgumentNullException>(() => inner.GetResponseAsync(null!, invalid));
+        var streamingError = await Assert.ThrowsAsync<ArgumentNullException>(async () =>
+        {
+            await foreach (var _ in inner.GetStreamingResponseAsync(null!, invalid))
+            {
+            }
+        });
+
+        Assert.Equal("messages", error.ParamName);
+        Assert.Equal("messages", streamingError.ParamName);
+        Assert.Equal(0, _server.RequestCount);
     }
 
     [Fact]
@@ -131,6 +169,99 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
         Assert.False(Body(0).ContainsKey("logit_bias_x"));
         var record = Assert.Single(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3007);
         Assert.Equal(LogLevel.Debug, record.Level);
+        Assert.Equal("Provider openai does not send the request setting logit_bias_x; it supports reasoning_effort, service_tier, user.", record.Message);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_StrictAdditionalProperty_IsAppliedToToolsAndNotReportedAsIgnored()
+    {
+        _server.EnqueueCompletion();
+        await using var harness = Create(static _ => { });
+
+        await harness.ChatClient.GetResponseAsync("Weather?", new ChatOptions
+        {
+            Tools = [AIFunctionFactory.Create((string city) => city, "get_weather")],
+            AdditionalProperties = new() { ["strict"] = true },
+        });
+
+        Assert.True(Body(0)["tools"]![0]!["function"]!["strict"]!.GetValue<bool>());
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3007);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_BlankReasoningEffortServiceTierAndUser_AreNotSentAndTheModelKeepsItsSampling()
+    {
+        _server.EnqueueCompletion();
+        await using var harness = Create(static _ => { });
+
+        await harness.ChatClient.GetResponseAsync("Hi", new ChatOptions
+        {
+            ModelId = "gpt-4o-mini",
+            Temperature = 0.5f,
+            AdditionalProperties = new() { ["reasoning_effort"] = " ", ["service_tier"] = "", ["user"] = "  " },
+        });
+
+        var body = Body(0);
+        Assert.Equal(["messages", "model", "temperature"], body.Select(static p => p.Key).Order());
+        Assert.Equal(0.5, body["temperature"]!.GetValue<double>(), 5);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3008);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_CallersRawOptions_WinOverTheMappedSettingsAndAreSent()
+    {
+        _server.EnqueueCompletion();
+        await using var harness = Create(static _ => { });
+#pragma warning disable OPENAI001 // reasoning_effort and service_tier are marked experimental by the SDK.
+        var options = new ChatOptions
+        {
+            ModelId = "o4-mini",
+            MaxOutputTokens = 500,
+            AdditionalProperties = new() { ["reasoning_effort"] = "low", ["service_tier"] = "flex", ["user"] = "from-properties" },
+            RawRepresentationFactory = static _ => new global::OpenAI.Chat.ChatCompletionOptions
+            {
+                MaxOutputTokenCount = 77,
+                ReasoningEffortLevel = global::OpenAI.Chat.ChatReasoningEffortLevel.High,
+                ServiceTier = new global::OpenAI.Chat.ChatServiceTier("priority"),
+                EndUserId = "from-raw-options",
+                IncludeLogProbabilities = true,
+            },
+        };
+#pragma warning restore OPENAI001
+
+        await harness.ChatClient.GetResponseAsync("Hi", options);
+
+        var body = Body(0);
+        Assert.Equal(77, body["max_completion_tokens"]!.GetValue<int>());
+        Assert.Equal("high", body["reasoning_effort"]!.GetValue<string>());
+        Assert.Equal("priority", body["service_tier"]!.GetValue<string>());
+        Assert.Equal("from-raw-options", body["user"]!.GetValue<string>());
+        Assert.True(body["logprobs"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData(0f, 0f, -2f, 2f)]
+    [InlineData(2f, 1f, 2f, -2f)]
+    public async Task GetResponseAsync_ValuesAtTheEdgesOfTheirRanges_AreSent(float temperature, float topP, float frequencyPenalty, float presencePenalty)
+    {
+        _server.EnqueueCompletion();
+        await using var harness = Create(static _ => { });
+
+        await harness.ChatClient.GetResponseAsync("Hi", new ChatOptions
+        {
+            Temperature = temperature,
+            TopP = topP,
+            FrequencyPenalty = frequencyPenalty,
+            PresencePenalty = presencePenalty,
+            MaxOutputTokens = 1,
+        });
+
+        var body = Body(0);
+        Assert.Equal(temperature, body["temperature"]!.GetValue<double>(), 5);
+        Assert.Equal(topP, body["top_p"]!.GetValue<double>(), 5);
+        Assert.Equal(frequencyPenalty, body["frequency_penalty"]!.GetValue<double>(), 5);
+        Assert.Equal(presencePenalty, body["presence_penalty"]!.GetValue<double>(), 5);
+        Assert.Equal(1, body["max_completion_tokens"]!.GetValue<int>());
     }
 
     [Theory]
@@ -179,6 +310,18 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetResponseAsync_ReasoningModelWithoutSamplingParameters_LogsNothingDropped()
+    {
+        _server.EnqueueCompletion();
+        await using var harness = Create(static _ => { });
+
+        await harness.ChatClient.GetResponseAsync("Hi", new ChatOptions { ModelId = "o4-mini", MaxOutputTokens = 500 });
+
+        Assert.Equal(["max_completion_tokens", "messages", "model"], Body(0).Select(static p => p.Key).Order());
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), static r => r.Id.Id == 3008);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AzureConfiguredDeployment_WinsOverTheModelAndReasoningSendsMaxCompletionTokens()
     {
         _server.EnqueueCompletion().EnqueueCompletion();
@@ -224,6 +367,7 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
     [InlineData(nameof(ChatOptions.TopP), 1.5f, "The request's TopP (top_p) is 1.5, but provider 'openai' accepts 0 to 1.")]
     [InlineData(nameof(ChatOptions.MaxOutputTokens), 0f, "The request's MaxOutputTokens (max tokens) is 0, but provider 'openai' needs at least 1")]
     [InlineData(nameof(ChatOptions.FrequencyPenalty), 3f, "The request's FrequencyPenalty (frequency_penalty) is 3, but provider 'openai' accepts -2 to 2.")]
+    [InlineData(nameof(ChatOptions.PresencePenalty), -2.5f, "The request's PresencePenalty (presence_penalty) is -2.5, but provider 'openai' accepts -2 to 2.")]
     public async Task GetResponseAsync_ValueOutOfRange_ThrowsSayingWhichValueAndTheRangeWithoutSending(string property, float value, string expected)
     {
         await using var harness = Create(static _ => { });
@@ -232,6 +376,7 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
             nameof(ChatOptions.Temperature) => new ChatOptions { Temperature = value },
             nameof(ChatOptions.TopP) => new ChatOptions { TopP = value },
             nameof(ChatOptions.FrequencyPenalty) => new ChatOptions { FrequencyPenalty = value },
+            nameof(ChatOptions.PresencePenalty) => new ChatOptions { PresencePenalty = value },
             _ => new ChatOptions { MaxOutputTokens = (int)value },
         };
 
@@ -246,6 +391,7 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
     [InlineData("\"eos\"", "eos")]
     [InlineData("\"abort\"", "abort")]
     [InlineData("null", null)]
+    [InlineData("1", "1")]
     public async Task GetResponseAsync_FinishReasonTheSdkDoesNotKnow_KeepsTheReplyAndTheOriginalValue(string wire, string? expected)
     {
         var body = ScriptedServer.Completion("from llama.cpp").Replace("\"finish_reason\":\"stop\"", $"\"finish_reason\":{wire}", StringComparison.Ordinal);
@@ -259,6 +405,24 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
         Assert.True(response.AdditionalProperties!.ContainsKey("finish_reason"));
         Assert.Equal(expected, response.AdditionalProperties["finish_reason"]);
         Assert.Equal(20, response.Usage!.TotalTokenCount);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SeveralChoicesWithFinishReasonsTheSdkDoesNotKnow_KeepsTheReply()
+    {
+        _server.EnqueueJson(200, """
+            {"id":"chatcmpl-n2","object":"chat.completion","created":1770950813,"model":"llama",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"first"},"finish_reason":"eos"},
+                        {"index":1,"message":{"role":"assistant","content":"second"},"finish_reason":"eos"}],
+             "usage":{"prompt_tokens":5,"completion_tokens":4,"total_tokens":9}}
+            """);
+        await using var harness = Create(static _ => { });
+
+        var response = await harness.ChatClient.GetResponseAsync("Hi");
+
+        Assert.Equal("first", response.Text);
+        Assert.Equal("eos", response.FinishReason?.Value);
+        Assert.Equal(9, response.Usage!.TotalTokenCount);
     }
 
     [Fact]
@@ -375,6 +539,61 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
         Assert.Equal("Refusal", refusal.ErrorCode);
         Assert.Equal("I'm sorry, I can't help with that.", refusal.Message);
         Assert.Equal(string.Empty, updates.ToChatResponse().Text);
+        var update = updates.Single(static u => u.Contents.OfType<ErrorContent>().Any());
+        Assert.Equal("chatcmpl-stream", update.ResponseId);
+        Assert.Equal("chatcmpl-stream", update.MessageId);
+        Assert.Equal("gpt-4o-2024-08-06", update.ModelId);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1770950834), update.CreatedAt);
+        Assert.Equal(ChatFinishReason.Stop, update.FinishReason);
+        Assert.Single(updates.ToChatResponse().Messages);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_EmptyRefusalDelta_IsNoRefusal()
+    {
+        _server.EnqueueStream([
+            ScriptedServer.Chunk("", role: true, refusal: ""), ScriptedServer.Chunk("Sure."), ScriptedServer.Chunk(finishReason: "stop"), ScriptedServer.UsageChunk()]);
+        await using var harness = Create(static _ => { });
+
+        var updates = await Collect(harness.ChatClient.GetStreamingResponseAsync("Hi"));
+
+        Assert.Empty(updates.SelectMany(static u => u.Contents).OfType<ErrorContent>());
+        Assert.Equal("Sure.", updates.ToChatResponse().Text);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_RefusalNextToAToolCall_IsReportedOnce()
+    {
+        static string ToolChunk(string? id, string? name, string args) => JsonSerializer.Serialize(new
+        {
+            id = "chatcmpl-stream",
+            @object = "chat.completion.chunk",
+            created = 1770950834,
+            model = "gpt-4o-mini",
+            choices = new[]
+            {
+                new
+                {
+                    index = 0,
+                    delta = new { tool_calls = new[] { new { index = 0, id, type = id is null ? null : "function", function = new { name, arguments = args } } } },
+                    finish_reason = (string?)null,
+                },
+            },
+        });
+        _server.EnqueueStream([
+            ScriptedServer.Chunk(role: true), ScriptedServer.Chunk(refusal: "Not that one."), ToolChunk("call_3", "get_weather", "{\"city\":\"Faro\"}"),
+            ScriptedServer.Chunk(finishReason: "tool_calls"), ScriptedServer.UsageChunk()]);
+        await using var harness = Create(static _ => { });
+
+        var updates = await Collect(harness.ChatClient.GetStreamingResponseAsync("Weather?", new ChatOptions
+        {
+            Tools = [AIFunctionFactory.Create((string city) => city, "get_weather")],
+        }));
+
+        var refusal = Assert.Single(updates.SelectMany(static u => u.Contents).OfType<ErrorContent>());
+        Assert.Equal("Refusal", refusal.ErrorCode);
+        Assert.Equal("Not that one.", refusal.Message);
+        Assert.Single(updates.SelectMany(static u => u.Contents).OfType<FunctionCallContent>());
     }
 
     [Fact]

@@ -395,12 +395,23 @@ public sealed class ProviderErrorsChatClientTests : IAsyncLifetime
     [InlineData("text/html", "<!DOCTYPE html><html><body>Welcome to nginx!</body></html>", "the body is not JSON (text/html, starting '<!DOCTYPE html>")]
     [InlineData("application/json", """{"object":"list","data":[]}""", "it has no 'choices' array")]
     [InlineData("application/json", "", "the body is empty")]
+    [InlineData("application/json", " \r\n\t ", "the body is empty")]
+    [InlineData("application/json", "null", "the body is a JSON null, not an object")]
+    [InlineData("application/json", "[1,2]", "the body is a JSON Array, not an object")]
+    [InlineData("application/json", """{"object":"chat.completion","choices":[]}""", "its 'choices' array is empty")]
+    [InlineData("application/json", """{"object":"chat.completion","choices":[1]}""", "its first choice has no 'message' object")]
+    [InlineData("application/json", """{"object":"chat.completion","choices":[{"index":0,"finish_reason":"stop"}]}""", "its first choice has no 'message' object")]
+    [InlineData("", "Service\nUnavailable", "the body is not JSON (no content type, starting 'Service Unavailable';")]
     public async Task GetResponseAsync_MalformedReply_KeepsStatusAndRequestIdAndSaysWhatIsWrong(string contentType, string body, string expected)
     {
         _server.Enqueue(async context =>
         {
             context.Response.StatusCode = 200;
-            context.Response.ContentType = contentType;
+            if (contentType.Length > 0)
+            {
+                context.Response.ContentType = contentType;
+            }
+
             context.Response.Headers["x-request-id"] = "req_html";
             await context.Response.WriteAsync(body);
         });

@@ -32,6 +32,19 @@ public sealed class ReplyEdgeTests : IAsyncLifetime
         Assert.Equal(20, response.Usage!.TotalTokenCount);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_LegacyFunctionCallFinishReason_IsReadAsToolCallsAndNotReplaced()
+    {
+        _server.EnqueueJson(200, ScriptedServer.Completion("legacy", finishReason: "function_call"));
+        await using var harness = Create();
+
+        var response = await harness.ChatClient.GetResponseAsync("Hi");
+
+        Assert.Equal("legacy", response.Text);
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.False(response.AdditionalProperties?.ContainsKey("finish_reason") ?? false);
+    }
+
     [Theory]
     [InlineData("length")]
     [InlineData("content_filter")]

@@ -153,7 +153,10 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider.CompleteAsync(new TestCall("Hi") { Model = " " }));
 
-        Assert.Contains("GenAiWorkflows:Providers:openai:DefaultModel", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "The request to provider 'openai' names no model and GenAiWorkflows:Providers:openai:DefaultModel is not set. " +
+            "Set the step's model, GenAiWorkflows:DefaultModel, or " + EnvironmentVariableNames.Describe("GenAiWorkflows:Providers:openai:DefaultModel") + ".",
+            error.Message);
         Assert.Equal(0, _server.RequestCount);
     }
 
