@@ -8,8 +8,8 @@ namespace Workflows.Providers.OpenAI;
 
 /// <summary>
 /// Builds the provider's <see cref="IChatClient"/>: <see cref="ProviderErrorsChatClient"/> (fault translation, logging,
-/// <see cref="IProviderLifecycle"/>, <see cref="ChatClientMetadata"/>) around <see cref="OpenAIModelChatClient"/> (options
-/// mapping, one SDK chat client per model through Microsoft.Extensions.AI.OpenAI), whose HTTP goes through the named,
+/// <see cref="IProviderLifecycle"/>) around <see cref="OpenAIModelChatClient"/> (options mapping, <see cref="ChatClientMetadata"/>,
+/// one SDK chat client per model through Microsoft.Extensions.AI.OpenAI), whose HTTP goes through the named,
 /// resilient client <c>Workflows.OpenAI.&lt;name&gt;</c>.
 /// </summary>
 internal static class OpenAIChatClientFactory
