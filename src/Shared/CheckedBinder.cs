@@ -53,11 +53,6 @@ internal static class CheckedBinder
                 continue;
             }
 
-            if (!property.CanWrite)
-            {
-                continue;
-            }
-
             var child = section.GetSection(property.Name);
             var raw = child.Value;
             if (string.IsNullOrEmpty(raw))

@@ -206,6 +206,29 @@ public sealed class CheckedBinderTests
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Bind_BadValueInsideAGenericSettingsObjectThatIsNoCollection_IsReportedWithItsPath()
+    {
+        // Holder<Item> is a settings object of its own (checked property by property), not a list of Item.
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new Dictionary<string, string?>
+        {
+            ["Demo:Pair:Size"] = "large",
+            ["Demo:Pair:Value:Count"] = "2",
+        }));
+
+        Assert.StartsWith("Demo:Pair:Size is 'large', which is not a valid whole number.", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_BadValueForAGetOnlySetting_IsReportedLikeAnyOther()
+    {
+        // The configuration binder converts values of get-only properties too (and fails on them with its own
+        // message), so they are checked like the others.
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new Dictionary<string, string?> { ["Demo:Computed"] = "not a number" }));
+
+        Assert.StartsWith("Demo:Computed is 'not a number', which is not a valid whole number.", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
     private static DemoOptions Bind(Dictionary<string, string?> settings, string section = "Demo")
     {
         var options = new DemoOptions();
@@ -253,6 +276,18 @@ public sealed class CheckedBinderTests
         public Dictionary<string, Item> RouteMap { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public List<string> Tags { get; } = [];
+
+        public Holder<Item> Pair { get; set; } = new();
+
+        public int Computed { get; } = 5;
+    }
+
+    public sealed class Holder<T>
+        where T : class
+    {
+        public int Size { get; set; }
+
+        public T? Value { get; set; }
     }
 
     public sealed class Item
