@@ -13,7 +13,7 @@
 #                                                          can only be lower than with all configured ones)
 #
 # Configuration: eng/stryker/<project>.json (test projects, thresholds, and the equivalent mutants excluded, each
-# with its reason). Reports: artifacts/mutation/<project>/reports/mutation-report.{html,json}.
+# with its reason; eng/stryker/equivalents.pl finds their code). Reports: artifacts/mutation/<project>/reports/mutation-report.{html,json}.
 # The script starts the OpenAI emulator (eng/aimock.sh) so the emulator tests run against every mutant too; each
 # test keeps its own journal (X-Test-Id), so parallel test runners do not disturb each other. Without node/npm, or
 # without ../shared for the replay tests, those tests skip (rather than fail), because CI is set to false for the
@@ -98,6 +98,15 @@ for project in "${projects[@]}"; do
       continue
     fi
   fi
+  # The equivalent mutants of the configuration, found by their code (eng/stryker/equivalents.pl), are excluded.
+  if ! exclusions="$(perl "$root/eng/stryker/equivalents.pl" "eng/stryker/$project.json" "src/$project")"; then
+    failed=1
+    summary+=("$project: not run: fix the equivalent-mutants of eng/stryker/$project.json (see above)  FAIL")
+    continue
+  fi
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] && mutate_args+=(--mutate "$pattern")
+  done <<< "$exclusions"
   out="$root/artifacts/mutation/$project"
   rm -rf "$out"
   mkdir -p "$out"
