@@ -42,6 +42,44 @@ public sealed class GenAiWorkflowOptionsValidatorTests
         Assert.Contains(alias, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Temperature", "2")]
+    [InlineData("MaxTokens", "1")]
+    [InlineData("TimeoutSeconds", "0.001")]
+    [InlineData("TimeoutSeconds", "86400")]
+    [InlineData("MaxDegreeOfParallelism", "1")]
+    [InlineData("MaxDegreeOfParallelism", "1024")]
+    [InlineData("Pricing:free-model:InputPerMillionTokens", "0")]
+    [InlineData("Pricing:free-model:OutputPerMillionTokens", "0")]
+    [InlineData("Pricing:free-model:CachedInputPerMillionTokens", "0")]
+    public async Task StartAsync_ValueAtTheEdgeOfItsRange_IsAccepted(string key, string value)
+    {
+        using var test = TestHost.Create();
+        test.Configure(($"GenAiWorkflows:{key}", value));
+        test.Services(static s => s.AddGenAiWorkflows(static wf => wf.AddProvider("openai", static _ => new CountingProvider())));
+        using var host = test.Build();
+
+        await host.StartAsync().WaitAsync(TestHost.Timeout);
+
+        Assert.NotNull(host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value);
+        await host.StopAsync().WaitAsync(TestHost.Timeout);
+    }
+
+    [Theory]
+    [InlineData("MaxDegreeOfParallelism", "0", "MaxDegreeOfParallelism")]
+    [InlineData("MaxDegreeOfParallelism", "1025", "MaxDegreeOfParallelism")]
+    [InlineData("TimeoutSeconds", "86400.5", "TimeoutSeconds")]
+    [InlineData("Temperature", "2.01", "Temperature")]
+    [InlineData("Budget:MaxTokens", "0", "Budget:MaxTokens")]
+    [InlineData("Budget:MaxCostUsd", "0", "Budget:MaxCostUsd")]
+    public async Task StartAsync_ValueJustOutsideItsRange_IsRefusedNamingTheKey(string key, string value, string named)
+    {
+        var ex = await StartFailsAsync(($"GenAiWorkflows:{key}", value));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.Contains($"GenAiWorkflows:{named} is '{value}'", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartAsync_SeveralBadValues_ReportsAllOfThem()
     {
