@@ -564,24 +564,8 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_RefusalNextToAToolCall_IsReportedOnce()
     {
-        static string ToolChunk(string? id, string? name, string args) => JsonSerializer.Serialize(new
-        {
-            id = "chatcmpl-stream",
-            @object = "chat.completion.chunk",
-            created = 1770950834,
-            model = "gpt-4o-mini",
-            choices = new[]
-            {
-                new
-                {
-                    index = 0,
-                    delta = new { tool_calls = new[] { new { index = 0, id, type = id is null ? null : "function", function = new { name, arguments = args } } } },
-                    finish_reason = (string?)null,
-                },
-            },
-        });
         _server.EnqueueStream([
-            ScriptedServer.Chunk(role: true), ScriptedServer.Chunk(refusal: "Not that one."), ToolChunk("call_3", "get_weather", "{\"city\":\"Faro\"}"),
+            ScriptedServer.Chunk(role: true), ScriptedServer.Chunk(refusal: "Not that one."), ScriptedServer.ToolCallChunk("call_3", "get_weather", "{\"city\":\"Faro\"}"),
             ScriptedServer.Chunk(finishReason: "tool_calls"), ScriptedServer.UsageChunk()]);
         await using var harness = Create(static _ => { });
 
@@ -599,24 +583,8 @@ public sealed class OpenAIModelChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ToolCallDeltas_AreCombinedIntoOneFunctionCall()
     {
-        static string ToolChunk(string? id, string? name, string args) => JsonSerializer.Serialize(new
-        {
-            id = "chatcmpl-stream",
-            @object = "chat.completion.chunk",
-            created = 1770950834,
-            model = "gpt-4o-mini",
-            choices = new[]
-            {
-                new
-                {
-                    index = 0,
-                    delta = new { tool_calls = new[] { new { index = 0, id, type = id is null ? null : "function", function = new { name, arguments = args } } } },
-                    finish_reason = (string?)null,
-                },
-            },
-        });
         _server.EnqueueStream([
-            ScriptedServer.Chunk(role: true), ToolChunk("call_9", "get_weather", ""), ToolChunk(null, null, "{\"city\":"), ToolChunk(null, null, "\"Porto\"}"),
+            ScriptedServer.Chunk(role: true), ScriptedServer.ToolCallChunk("call_9", "get_weather", ""), ScriptedServer.ToolCallChunk(null, null, "{\"city\":"), ScriptedServer.ToolCallChunk(null, null, "\"Porto\"}"),
             ScriptedServer.Chunk(finishReason: "tool_calls"), ScriptedServer.UsageChunk()]);
         await using var harness = Create(static _ => { });
 

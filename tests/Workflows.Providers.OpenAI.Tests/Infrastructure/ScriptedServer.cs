@@ -174,6 +174,25 @@ public sealed class ScriptedServer : IAsyncDisposable
             },
         });
 
+    /// <summary>One streamed chunk with a tool call delta: the first names the call (id and function), later ones add arguments.</summary>
+    public static string ToolCallChunk(string? id, string? name, string arguments) =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            id = "chatcmpl-stream",
+            @object = "chat.completion.chunk",
+            created = 1770950834,
+            model = "gpt-4o-mini",
+            choices = new[]
+            {
+                new
+                {
+                    index = 0,
+                    delta = new { tool_calls = new[] { new { index = 0, id, type = id is null ? null : "function", function = new { name, arguments } } } },
+                    finish_reason = (string?)null,
+                },
+            },
+        });
+
     /// <summary>The last streamed chunk when usage was requested: no choices, the usage.</summary>
     public static string UsageChunk(int prompt = 26, int completion = 10) =>
         $$$"""{"id":"chatcmpl-stream","object":"chat.completion.chunk","created":1770950834,"model":"gpt-4o-2024-08-06","choices":[],"usage":{"prompt_tokens":{{{prompt}}},"completion_tokens":{{{completion}}},"total_tokens":{{{prompt + completion}}} } }""";
