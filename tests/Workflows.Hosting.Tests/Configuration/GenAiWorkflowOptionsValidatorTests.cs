@@ -98,6 +98,89 @@ public sealed class GenAiWorkflowOptionsValidatorTests
         Assert.Contains("GenAiWorkflows:Pricing:my-model", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Budget:MaxTokens", "-5", "a whole number of tokens greater than 0 (or unset for no limit)")]
+    [InlineData("Budget:MaxCostUsd", "-0.5", "an amount in US dollars greater than 0 (or unset for no limit)")]
+    public async Task StartAsync_BudgetBelowOne_SaysWhatItMustBe(string key, string value, string allowed)
+    {
+        var ex = await StartFailsAsync(($"GenAiWorkflows:{key}", value));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith($"GenAiWorkflows:{key} is '{value}', but it must be {allowed}. ", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_NegativePrice_SaysWhichPricesMustBeZeroOrMore()
+    {
+        var ex = await StartFailsAsync(("GenAiWorkflows:Pricing:my-model:OutputPerMillionTokens", "-0.01"));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith(
+            "GenAiWorkflows:Pricing:my-model is 'a negative or missing price', but it must be InputPerMillionTokens, OutputPerMillionTokens " +
+            "and CachedInputPerMillionTokens of zero or more (US dollars per million tokens). ",
+            failure,
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task StartAsync_EmptyDefaultProvider_ListsTheRegisteredProviders(string value)
+    {
+        var ex = await StartFailsAsync(("GenAiWorkflows:DefaultProvider", value));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith(
+            $"GenAiWorkflows:DefaultProvider is '{(value.Length == 0 ? "(empty)" : value)}', but it must be a registered provider name (mock, openai). ",
+            failure,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_LogLevelNumberOutsideTheEnum_ListsTheLevels()
+    {
+        var ex = await StartFailsAsync(("GenAiWorkflows:LogLevel", "42"));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith(
+            "GenAiWorkflows:LogLevel is '42', but it must be one of Trace, Debug, Information, Warning, Error, Critical, None. ",
+            failure,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_WorkflowInConfigurationAlsoAddedInCode_IsRefusedOnceNamingBoth()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:Workflows:Ask:Steps:0:Name", "first"));
+        test.Services(static s => s.AddGenAiWorkflows(static wf => wf
+            .AddProvider("openai", static _ => new CountingProvider())
+            .AddWorkflow("ask", static w => w.AddLlmStep("q", "question"))));
+        using var host = test.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(TestHost.Timeout));
+
+        // The configured definition is also incomplete (a step with no prompt); only the clash is reported for it.
+        var failure = Assert.Single(ex.Failures);
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:Ask defines a workflow that is also added in code with AddWorkflow(\"Ask\", ...). Rename one of them.",
+            failure);
+    }
+
+    [Fact]
+    public void Validate_NullOptions_ThrowsArgumentNullException()
+    {
+        using var test = TestHost.Create();
+        test.Services(static s => s.AddGenAiWorkflows());
+        using var host = test.Build();
+        var validator = host.Services.GetServices<IValidateOptions<GenAiWorkflowOptions>>()
+            .Single(static v => v.GetType().Name == "GenAiWorkflowOptionsValidator");
+
+        var ex = Assert.Throws<ArgumentNullException>(() => validator.Validate(Options.DefaultName, null!));
+
+        Assert.Equal("options", ex.ParamName);
+    }
+
     [Fact]
     public async Task StartAsync_ValidValues_StartsAndBinds()
     {
