@@ -134,7 +134,8 @@ internal static class WorkflowGraph
                     workflowName);
             }
 
-            if (step is not CompositeStep composite)
+            var composite = step as CompositeStep;
+            if (composite is null)
             {
                 continue;
             }

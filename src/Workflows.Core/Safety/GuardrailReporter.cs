@@ -130,48 +130,43 @@ internal static class GuardrailReporter
         return size;
     }
 
-    private static IEnumerable<string> Strings(object? value, int depth)
+    // A switch expression over helpers rather than one iterator with a switch statement: Stryker cannot mutate
+    // "yield break" inside switch sections without breaking the build, and would then leave the whole method unmutated.
+    private static IEnumerable<string> Strings(object? value, int depth) => value switch
     {
-        switch (value)
+        null => [],
+        string text => [text],
+        JsonElement json => JsonStrings(json, depth),
+        Array array when array.GetType().GetElementType() is { IsPrimitive: true } => [],
+        IDictionary dictionary when depth < MaxDepth => DictionaryStrings(dictionary, depth),
+        IEnumerable items when depth < MaxDepth => ItemStrings(items, depth),
+        _ => [],
+    };
+
+    private static IEnumerable<string> DictionaryStrings(IDictionary dictionary, int depth)
+    {
+        foreach (DictionaryEntry entry in dictionary)
         {
-            case null:
-                yield break;
-            case string text:
+            foreach (var text in Strings(entry.Key, depth + 1).Concat(Strings(entry.Value, depth + 1)))
+            {
                 yield return text;
-                yield break;
-            case JsonElement json:
-                foreach (var text in JsonStrings(json, depth))
-                {
-                    yield return text;
-                }
+            }
+        }
+    }
 
-                yield break;
-            case Array array when array.GetType().GetElementType() is { IsPrimitive: true }:
-                yield break;
-            case IDictionary dictionary when depth < MaxDepth:
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    foreach (var text in Strings(entry.Key, depth + 1).Concat(Strings(entry.Value, depth + 1)))
-                    {
-                        yield return text;
-                    }
-                }
-
-                yield break;
-            case IEnumerable items when depth < MaxDepth:
-                foreach (var item in items)
-                {
-                    // Generic dictionaries that are not IDictionary enumerate KeyValuePair<,>; read both sides.
-                    var parts = item is not null && item.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
-                        ? Strings(type.GetProperty("Key")!.GetValue(item), depth + 1).Concat(Strings(type.GetProperty("Value")!.GetValue(item), depth + 1))
-                        : Strings(item, depth + 1);
-                    foreach (var text in parts)
-                    {
-                        yield return text;
-                    }
-                }
-
-                yield break;
+    private static IEnumerable<string> ItemStrings(IEnumerable items, int depth)
+    {
+        foreach (var item in items)
+        {
+            // Generic dictionaries that are not IDictionary enumerate KeyValuePair<,>; read both sides.
+            var type = item?.GetType();
+            var parts = type is { IsGenericType: true } && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
+                ? Strings(type.GetProperty("Key")!.GetValue(item), depth + 1).Concat(Strings(type.GetProperty("Value")!.GetValue(item), depth + 1))
+                : Strings(item, depth + 1);
+            foreach (var text in parts)
+            {
+                yield return text;
+            }
         }
     }
 

@@ -132,7 +132,9 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
             List<AIContent>? contents = null;
             for (var i = 0; i < message.Contents.Count; i++)
             {
-                if (message.Contents[i] is FunctionResultContent toolResult && ToolResultText(toolResult) is { Length: > 0 } resultText)
+                var toolResult = message.Contents[i] as FunctionResultContent;
+                var resultText = toolResult is null ? null : ToolResultText(toolResult);
+                if (toolResult is not null && !string.IsNullOrEmpty(resultText))
                 {
                     checkedCount++;
                     var inResult = _detector.Detect(resultText);
@@ -151,7 +153,9 @@ public sealed class PiiRedactionMiddleware : WorkflowMiddleware
                     continue;
                 }
 
-                if (message.Contents[i] is not TextContent { Text: { Length: > 0 } text } textContent)
+                var textContent = message.Contents[i] as TextContent;
+                var text = textContent?.Text;
+                if (textContent is null || string.IsNullOrEmpty(text))
                 {
                     contents?.Add(message.Contents[i]);
                     continue;

@@ -129,9 +129,10 @@ public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
         foreach (var source in context.Run.Workflow.AllSteps.Values)
         {
             // Only outputs already produced are in the variables; a concurrent branch that reads the same output scans it once.
+            object? output = null;
             if (source is LlmStep ||
                 !variables.Any(v => v == source.Name || v.StartsWith(source.Name + ".", StringComparison.Ordinal)) ||
-                !context.Variables.TryGetValue(source.Name, out var output) ||
+                !context.Variables.TryGetValue(source.Name, out output) ||
                 !scanned.TryAdd(source.Name, true))
             {
                 continue;
