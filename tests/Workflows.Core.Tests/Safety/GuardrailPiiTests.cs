@@ -206,6 +206,47 @@ public sealed class GuardrailPiiTests
         Assert.Throws<ArgumentException>(() => new PiiRedactionMiddleware(options));
     }
 
+    [Fact]
+    public async Task BeforeLlmCall_JsonToolResults_MasksStayInsideJsonAndCleanResultsAreKept()
+    {
+        var mock = new MockChatClient();
+        var json = JsonElementOf($$$"""{"customer":{"email":"{{{Email}}}","tier":"gold"}}""");
+        var list = JsonElementOf($$"""["first", "{{Email}}"]""");
+        var count = JsonElementOf("42");
+        var clean = new FunctionResultContent("c2", "no personal data here");
+        var number = new FunctionResultContent("c4", count);
+        await using var engine = Engine(
+            mock,
+            new AddToolResultsMiddleware([new FunctionResultContent("c1", json), clean, new FunctionResultContent("c3", list), number]),
+            new PiiRedactionMiddleware());
+        var workflow = Workflow.Create("tool-json").AddLlmStep("only", "Hello").Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        var sent = Assert.Single(mock.Calls).Messages[^1].Contents;
+        Assert.Equal(["c1", "c2", "c3", "c4"], sent.OfType<FunctionResultContent>().Select(static r => r.CallId));
+        var customer = Assert.IsType<System.Text.Json.JsonElement>(((FunctionResultContent)sent[0]).Result);
+        Assert.Equal("[EMAIL]", customer.GetProperty("customer").GetProperty("email").GetString());
+        Assert.Equal("gold", customer.GetProperty("customer").GetProperty("tier").GetString());
+        Assert.Same(clean, sent[1]);
+        var items = Assert.IsType<System.Text.Json.JsonElement>(((FunctionResultContent)sent[2]).Result);
+        Assert.Equal(["first", "[EMAIL]"], items.EnumerateArray().Select(static e => e.GetString()));
+        Assert.Same(number, sent[3]);
+    }
+
+    private static System.Text.Json.JsonElement JsonElementOf(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private sealed class AddToolResultsMiddleware(IList<AIContent> results) : WorkflowMiddleware
+    {
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(request with { Messages = [.. request.Messages, new ChatMessage(ChatRole.Tool, results)] });
+    }
+
     private sealed class AddImageMiddleware(DataContent image) : WorkflowMiddleware
     {
         public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
