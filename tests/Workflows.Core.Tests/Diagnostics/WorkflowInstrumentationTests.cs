@@ -189,6 +189,49 @@ public sealed class WorkflowInstrumentationTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_StepWithTopPAndTypedOutput_ChatSpanNamesTopPAndJsonOutput()
+    {
+        using var root = TestEngines.StartRootActivity();
+        using var spans = new ActivityCollector(root.TraceId);
+        await using var engine = TestEngines.Create(new ScriptedProvider { Content = """{"Title":"Otters"}""" });
+        var workflow = new Workflow(
+            TestEngines.UniqueName("typed-span"),
+            [new LlmStep("ask", "Hello") { Model = "gpt-4o-mini", TopP = 0.5, OutputType = typeof(Headline) }]);
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        var chat = spans.Single("chat gpt-4o-mini");
+        Assert.Equal(0.5, chat.GetTagItem("gen_ai.request.top_p"));
+        Assert.Equal("json", chat.GetTagItem("gen_ai.output.type"));
+        Assert.Null(chat.GetTagItem("gen_ai.request.stream"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CaptureMessageContentWithToolCall_RecordsTheCallAndItsResponse()
+    {
+        using var root = TestEngines.StartRootActivity();
+        using var spans = new ActivityCollector(root.TraceId);
+        var mock = new MockChatClient().WithToolCall("weather", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" }).WithFallback("done");
+        var tool = AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather");
+        await using var engine = TestEngines.Create(mock, options: new GenAiWorkflowOptions { CaptureMessageContent = true });
+        var workflow = new Workflow(TestEngines.UniqueName("tool-content"), [new LlmStep("ask", "What is the weather?") { Tools = [tool] }]);
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        var second = spans.Stopped.Where(static s => Equals(s.GetTagItem("gen_ai.operation.name"), "chat")).Last();
+        using var input = JsonDocument.Parse(Assert.IsType<string>(second.GetTagItem("gen_ai.input.messages")));
+        var parts = input.RootElement.EnumerateArray().SelectMany(static m => m.GetProperty("parts").EnumerateArray()).ToList();
+        var call = Assert.Single(parts, static p => p.GetProperty("type").GetString() == "tool_call");
+        Assert.Equal("get_weather", call.GetProperty("name").GetString());
+        Assert.Equal("Oslo", call.GetProperty("arguments").GetProperty("city").GetString());
+        var response = Assert.Single(parts, static p => p.GetProperty("type").GetString() == "tool_call_response");
+        Assert.Equal(call.GetProperty("id").GetString(), response.GetProperty("id").GetString());
+        Assert.Contains("Sunny in Oslo", response.GetProperty("response").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_TwoModelCalls_RecordsExactlyOneTokenMeasurementPerTypePerCall()
     {
         using var services = TestEngines.CreateMeterServices();
@@ -339,3 +382,5 @@ public sealed class WorkflowInstrumentationTests
     public void ErrorType_ErrorInfo_MapsToLowCardinalityValue(ErrorKind kind, string exceptionType, string expected) =>
         Assert.Equal(expected, WorkflowInstrumentation.ErrorType(new ErrorInfo { Message = "m", ExceptionType = exceptionType, Kind = kind }));
 }
+
+internal sealed record Headline(string Title);
