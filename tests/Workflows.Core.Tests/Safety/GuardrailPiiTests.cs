@@ -198,6 +198,16 @@ public sealed class GuardrailPiiTests
     }
 
     [Fact]
+    public void Constructor_UndefinedAction_ThrowsNamingTheActionAndTheChoices()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new PiiRedactionMiddleware(new PiiRedactionOptions { Action = (PiiGuardAction)42 }));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.StartsWith($"PII action '42' is not defined; use {string.Join(" or ", Enum.GetNames<PiiGuardAction>())}.", ex.Message, StringComparison.Ordinal);
+        Assert.True(new PiiRedactionMiddleware().IsCritical);
+    }
+
+    [Fact]
     public void Constructor_UnknownRecognizer_Throws()
     {
         var options = new PiiRedactionOptions();

@@ -171,4 +171,16 @@ public sealed class GuardrailPromptInjectionTests
 
         Assert.Equal(WorkflowStatus.Completed, result.Status);
     }
+
+    [Fact]
+    public void Constructor_UndefinedAction_ThrowsNamingTheActionAndTheChoices()
+    {
+        var ex = Assert.Throws<ArgumentException>(
+            () => new PromptInjectionGuardMiddleware(new PromptInjectionGuardOptions { Action = (PromptInjectionGuardAction)42 }));
+
+        Assert.Equal("options", ex.ParamName);
+        Assert.StartsWith(
+            $"Prompt-injection action '42' is not defined; use {string.Join(" or ", Enum.GetNames<PromptInjectionGuardAction>())}.", ex.Message, StringComparison.Ordinal);
+        Assert.True(new PromptInjectionGuardMiddleware().IsCritical);
+    }
 }

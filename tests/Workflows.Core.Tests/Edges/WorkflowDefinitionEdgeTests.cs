@@ -1,0 +1,153 @@
+using System.Text.Json;
+
+namespace Workflows.Tests.Edges;
+
+/// <summary>A workflow built from a definition in code (<see cref="WorkflowDefinition.ToWorkflow"/>) and its errors.</summary>
+public sealed class WorkflowDefinitionEdgeTests
+{
+    [Fact]
+    public void ToWorkflow_PromptStepWithEverySetting_BuildsTheModelStepAsConfigured()
+    {
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition
+        {
+            Name = "draft",
+            Prompt = "Write about {topic}",
+            SystemPrompt = "Be brief",
+            Provider = "azure",
+            Model = "gpt-4o",
+            Temperature = 0.2,
+            MaxTokens = 300,
+            TopP = 0.9,
+            IsCritical = false,
+            TimeoutSeconds = 2.5,
+            ResiliencePipeline = "llm-retry",
+            RetryProviderErrors = true,
+        });
+
+        var workflow = definition.ToWorkflow("articles");
+
+        Assert.Equal("articles", workflow.Name);
+        var step = Assert.IsType<LlmStep>(Assert.Single(workflow.Steps));
+        Assert.Equal("draft", step.Name);
+        Assert.Equal("Write about {topic}", step.Prompt.Text);
+        Assert.Equal("Be brief", step.SystemPrompt?.Text);
+        Assert.Equal("azure", step.Provider);
+        Assert.Equal("gpt-4o", step.Model);
+        Assert.Equal(0.2, step.Temperature);
+        Assert.Equal(300, step.MaxTokens);
+        Assert.Equal(0.9, step.TopP);
+        Assert.False(step.IsCritical);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), step.StepTimeout);
+        Assert.Equal("llm-retry", step.ResiliencePipelineName);
+        Assert.True(step.RetryProviderErrors);
+        Assert.Null(step.OutputSchema);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void ToWorkflow_BlankName_Throws(string name)
+    {
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition { Name = "a", Prompt = "hi" });
+
+        var ex = Assert.Throws<ArgumentException>(() => definition.ToWorkflow(name));
+
+        Assert.Equal("name", ex.ParamName);
+    }
+
+    [Fact]
+    public void ToWorkflow_NoSteps_NamesTheKeyToAddThemUnder()
+    {
+        var ex = Assert.Throws<WorkflowException>(() => new WorkflowDefinition().ToWorkflow("empty"));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:empty has no steps. Add entries under GenAiWorkflows:Workflows:empty:Steps, each with a Name and a Prompt.",
+            ex.Message);
+        Assert.Equal("empty", ex.WorkflowName);
+    }
+
+    [Fact]
+    public void ToWorkflow_MaxDegreeOfParallelismOnAModelStep_IsRefused()
+    {
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition { Name = "a", Prompt = "hi", MaxDegreeOfParallelism = 2 });
+
+        var ex = Assert.Throws<WorkflowException>(() => definition.ToWorkflow("wf"));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:wf:Steps:0:MaxDegreeOfParallelism is set on step 'a', which is not a parallel group. Remove it (a map has Map:MaxConcurrency).",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(GenAiWorkflowOptions.MaxMaxDegreeOfParallelism + 1)]
+    public void ToWorkflow_ParallelGroupDegreeOutOfRange_NamesTheRange(int degree)
+    {
+        var ex = Assert.Throws<WorkflowException>(() => ParallelGroup(degree).ToWorkflow("wf"));
+
+        Assert.Equal(
+            $"GenAiWorkflows:Workflows:wf:Steps:0:MaxDegreeOfParallelism is {degree}, but it must be from 1 to {GenAiWorkflowOptions.MaxMaxDegreeOfParallelism}.",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(GenAiWorkflowOptions.MaxMaxDegreeOfParallelism)]
+    public void ToWorkflow_ParallelGroupDegreeAtTheEdges_IsAccepted(int degree)
+    {
+        var group = Assert.IsType<ParallelStep>(Assert.Single(ParallelGroup(degree).ToWorkflow("wf").Steps));
+
+        Assert.Equal(degree, group.MaxDegreeOfParallelism);
+        Assert.Equal(["left", "right"], group.Branches.Select(static s => s.Name));
+    }
+
+    [Fact]
+    public async Task OutputSchemaWithoutType_ReplyIsNotJson_StepFailsWithStructuredOutputError()
+    {
+        using var schema = JsonDocument.Parse("""{"type":"object"}""");
+        await using var engine = new WorkflowEngine(new MockChatClient().WithFallback("certainly not json"));
+        var workflow = new Workflow("typed", [new LlmStep("ask", "Give JSON") { OutputSchema = schema.RootElement.Clone() }]);
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.Equal(typeof(StructuredOutputException).FullName, result.Error?.ExceptionType);
+        Assert.StartsWith("Step 'ask' asked for JSON output, but the model's reply is not valid JSON: ", result.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StepContextGet_WrongType_NamesBothTypesAndStringsAreFormatted()
+    {
+        string? asText = null;
+        InvalidCastException? wrongType = null;
+        await using var engine = new WorkflowEngine();
+        var workflow = Workflow.Create("vars")
+            .AddTransformStep("count", _ => 42)
+            .AddTransformStep("read", ctx =>
+            {
+                asText = ctx.Get<string>("count");
+                wrongType = Assert.Throws<InvalidCastException>(() => ctx.Get<DateTime>("count"));
+                return null;
+            })
+            .Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal("42", asText);
+        Assert.Equal("Variable 'count' holds a System.Int32, not a System.DateTime.", wrongType?.Message);
+    }
+
+    private static WorkflowDefinition ParallelGroup(int degree)
+    {
+        var group = new StepDefinition { Name = "both", MaxDegreeOfParallelism = degree };
+        group.Parallel.Add(new StepDefinition { Name = "left", Prompt = "left" });
+        group.Parallel.Add(new StepDefinition { Name = "right", Prompt = "right" });
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(group);
+        return definition;
+    }
+}
