@@ -37,6 +37,25 @@ public sealed class WorkflowMiddlewareTests
     }
 
     [Fact]
+    public async Task Context_InModelCallHooks_ExposesTheRunsCorrelationUsageVariablesAndServices()
+    {
+        var seen = new ContextRecorder();
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(seen);
+
+        var result = await engine.ExecuteAsync(ThreeSteps(), Inputs, new WorkflowRunOptions { CorrelationId = "corr-ctx" });
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal(["corr-ctx", "corr-ctx"], seen.CorrelationIds);
+        // Before the second step's call the run has used exactly what the first call cost; after it, both calls.
+        Assert.Equal([null, result.Steps[0].Usage.TotalTokens], seen.TokensBefore);
+        Assert.Equal(result.Metrics.TotalUsage.TotalTokens, seen.TokensAfterLast);
+        Assert.Equal(["Mock response to: one otters", "otters"], seen.ValuesBeforeSecond.Order(StringComparer.Ordinal));
+        Assert.Equal(2, seen.CountBeforeSecond);
+        Assert.Equal("The run has no variable 'missing'.", seen.MissingVariable?.Message);
+        Assert.True(seen.HadServices);
+    }
+
+    [Fact]
     public async Task Use_ConcurrentRuns_EachRunSeesDeterministicOrder()
     {
         await using var engine = new WorkflowEngine(new MockChatClient().WithLatency(TimeSpan.FromMilliseconds(1)))
@@ -293,5 +312,44 @@ public sealed class WorkflowMiddlewareTests
     {
         public override ValueTask OnStepErrorAsync(MiddlewareContext context, Exception exception, CancellationToken cancellationToken) =>
             throw new AbortException($"stop after {context.StepName} failed");
+    }
+
+    private sealed class ContextRecorder : WorkflowMiddleware
+    {
+        public List<string> CorrelationIds { get; } = [];
+
+        public List<long?> TokensBefore { get; } = [];
+
+        public long? TokensAfterLast { get; private set; }
+
+        public List<string> ValuesBeforeSecond { get; } = [];
+
+        public int CountBeforeSecond { get; private set; }
+
+        public KeyNotFoundException? MissingVariable { get; private set; }
+
+        public bool HadServices { get; private set; }
+
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
+        {
+            CorrelationIds.Add(context.CorrelationId);
+            TokensBefore.Add(context.Usage.Total.TotalTokens);
+            if (context.StepName == "second")
+            {
+                CountBeforeSecond = context.Variables.Count;
+                ValuesBeforeSecond.AddRange(context.Variables.Values.Select(static v => $"{v}"));
+                MissingVariable = Assert.Throws<KeyNotFoundException>(() => context.Variables["missing"]);
+            }
+
+            HadServices = context.Services is not null;
+            return ValueTask.FromResult(request);
+        }
+
+        public override ValueTask<ChatResponse> AfterLlmCallAsync(
+            MiddlewareContext context, ModelRequest request, ChatResponse response, CancellationToken cancellationToken)
+        {
+            TokensAfterLast = context.Usage.Total.TotalTokens;
+            return ValueTask.FromResult(response);
+        }
     }
 }

@@ -40,6 +40,57 @@ public sealed class ProviderLifecycleTests
         Assert.Equal(1, provider.Cleanups);
     }
 
+    [Fact]
+    public async Task IsInitialized_FollowsTheProviderThroughInitializationAndCleanup()
+    {
+        var provider = new SlowInitProvider();
+        var registry = new ProviderRegistry().Register("slow", provider);
+
+        Assert.False(registry.IsInitialized("slow"));
+        await registry.GetInitializedAsync("slow");
+        Assert.True(registry.IsInitialized("slow"));
+        await registry.CleanupAsync();
+        Assert.False(registry.IsInitialized("slow"));
+        Assert.Equal(1, provider.Cleanups);
+        Assert.Throws<PluginNotFoundException>(() => registry.IsInitialized("missing"));
+    }
+
+    [Fact]
+    public async Task IsInitialized_InitializationFailed_StaysFalse()
+    {
+        var registry = new ProviderRegistry().Register("broken", new SlowInitProvider { FailInitialization = true });
+
+        await Assert.ThrowsAsync<PluginException>(() => registry.GetInitializedAsync("broken"));
+
+        Assert.False(registry.IsInitialized("broken"));
+    }
+
+    [Fact]
+    public async Task IsInitialized_ProviderWithoutLifecycle_TrueOnceLookedUp()
+    {
+        var registry = new ProviderRegistry().Register("plain", new MockChatClient());
+
+        Assert.False(registry.IsInitialized("plain"));
+        await registry.InitializeAllAsync();
+
+        Assert.True(registry.IsInitialized("plain"));
+    }
+
+    [Fact]
+    public void Constructor_FromPairs_RegistersEachInOrderAfterTheBuiltInMock()
+    {
+        var first = new MockChatClient();
+        var second = new MockChatClient();
+
+        var registry = new ProviderRegistry([new("first", first), new("second", second)]);
+
+        Assert.Equal(["mock", "first", "second"], registry.Names);
+        Assert.Same(first, registry.Get("first"));
+        Assert.Same(second, registry.Get("second"));
+        Assert.Throws<ArgumentNullException>(() => new ProviderRegistry(null!));
+        Assert.Throws<PluginRegistrationException>(() => new ProviderRegistry([new("twice", first), new("twice", second)]));
+    }
+
     private sealed class SlowInitProvider : TestChatClient, IProviderLifecycle
     {
         private int _initializations;
