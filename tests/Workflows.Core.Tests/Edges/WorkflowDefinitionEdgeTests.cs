@@ -104,6 +104,40 @@ public sealed class WorkflowDefinitionEdgeTests
         Assert.Equal(["left", "right"], group.Branches.Select(static s => s.Name));
     }
 
+    [Theory]
+    [InlineData("gpt-4o", null, "Model")]
+    [InlineData(null, "azure", "Provider")]
+    [InlineData("gpt-4o", "azure", "Model")]
+    public void ToWorkflow_RouteOnAVariableWithAModelSetting_NamesTheSettingToRemove(string? model, string? provider, string named)
+    {
+        var route = new RouteDefinition { Variable = "kind", Model = model, Provider = provider };
+        route.Routes["a"] = new RouteBranchDefinition();
+        route.Routes["a"].Steps.Add(new StepDefinition { Name = "answer", Prompt = "hi" });
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition { Name = "pick", Route = route });
+
+        var ex = Assert.Throws<WorkflowException>(() => definition.ToWorkflow("wf"));
+
+        Assert.Equal(
+            $"GenAiWorkflows:Workflows:wf:Steps:0:Route:{named} applies only to a classifying route (Classify). Remove it.",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void ToWorkflow_LoopConditionWithoutVariable_AsksForIt(string? variable)
+    {
+        var loop = new LoopDefinition { MaxIterations = 3, Until = new ConditionDefinition { Variable = variable, Contains = "ok" } };
+        loop.Steps.Add(new StepDefinition { Name = "try", Prompt = "again" });
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition { Name = "retry", Loop = loop });
+
+        var ex = Assert.Throws<WorkflowException>(() => definition.ToWorkflow("wf"));
+
+        Assert.Equal("GenAiWorkflows:Workflows:wf:Steps:0:Loop:Until:Variable is missing. Name the variable the condition reads.", ex.Message);
+    }
+
     [Fact]
     public async Task OutputSchemaWithoutType_ReplyIsNotJson_StepFailsWithStructuredOutputError()
     {
