@@ -82,9 +82,9 @@ internal sealed partial class SecretRedactor
         return text;
     }
 
-    // api-key: abc / x-api-key=abc / "ApiKey": "abc" / api_key='abc'
+    // api-key: abc / x-api-key=abc / "ApiKey": "abc" / api_key='abc' / (api_key=abc); the value ends at a closing bracket.
     [GeneratedRegex(
-        """(?<prefix>\b(?:x-)?api[-_]?key["']?\s*[:=]\s*["']?)(?<value>[^\s"',;&}\]]+)""",
+        """(?<prefix>\b(?:x-)?api[-_]?key["']?\s*[:=]\s*["']?)(?<value>[^\s"',;&}\])>]+)""",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMilliseconds)]
     private static partial Regex KeySettingPattern();
 

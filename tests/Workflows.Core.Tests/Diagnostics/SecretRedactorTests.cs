@@ -9,6 +9,9 @@ public sealed class SecretRedactorTests
     [InlineData("api-key: a1b2c3d4 next", "api-key: [REDACTED] next")]
     [InlineData("{\"ApiKey\": \"zzz-111\"}", "{\"ApiKey\": \"[REDACTED]\"}")]
     [InlineData("x-api-key=short", "x-api-key=[REDACTED]")]
+    [InlineData("call failed (api_key=a1b2c3d4) at 10:00", "call failed (api_key=[REDACTED]) at 10:00")]
+    [InlineData("<api-key=a1b2c3d4>", "<api-key=[REDACTED]>")]
+    [InlineData("[api-key: a1b2c3d4]", "[api-key: [REDACTED]]")]
     [InlineData("azure 0123456789ABCDEF0123456789abcdef.", "azure [REDACTED].")]
     public void Redact_KeyPatterns_AreMasked(string text, string expected) =>
         Assert.Equal(expected, SecretRedactor.PatternsOnly.Redact(text));
