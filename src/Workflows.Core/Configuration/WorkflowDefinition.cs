@@ -20,7 +20,8 @@ public sealed class WorkflowDefinition
     public Workflow ToWorkflow(string name, Func<string, Type?>? resolveStepType = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return Build(name, new WorkflowDefinitionSet(new Dictionary<string, WorkflowDefinition>(StringComparer.OrdinalIgnoreCase) { [name] = this }, resolveStepType));
+        // Through the set, so that a step running this workflow again is reported as the cycle it is.
+        return new WorkflowDefinitionSet(new Dictionary<string, WorkflowDefinition>(StringComparer.OrdinalIgnoreCase) { [name] = this }, resolveStepType).Build(name);
     }
 
     /// <summary>Builds every workflow of configuration, resolving the references between them.</summary>

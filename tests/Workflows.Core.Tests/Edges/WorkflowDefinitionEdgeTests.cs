@@ -139,6 +139,146 @@ public sealed class WorkflowDefinitionEdgeTests
     }
 
     [Fact]
+    public void ToWorkflow_StepSettingNoKind_SaysNoneOfThem()
+    {
+        var ex = Assert.Throws<WorkflowException>(() => Single(new StepDefinition { Name = "idle" }).ToWorkflow("wf"));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:wf:Steps:0 (step 'idle') must set exactly one of Prompt (a model step), Step (a step type registered " +
+            "with AddStep<T>()), Parallel, Map, Route, Loop or Workflow; it sets none of them.",
+            ex.Message);
+    }
+
+    [Fact]
+    public void ToWorkflow_StepSettingTwoKinds_NamesBoth()
+    {
+        var ex = Assert.Throws<WorkflowException>(() => Single(new StepDefinition { Name = "both", Prompt = "hi", Workflow = "other" }).ToWorkflow("wf"));
+
+        Assert.EndsWith("Parallel, Map, Route, Loop or Workflow; it sets Prompt and Workflow.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToWorkflow_EmptyStepEntry_AsksForANameAndPrompt()
+    {
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition { Name = "first", Prompt = "hi" });
+        definition.Steps.Add(null!);
+
+        var ex = Assert.Throws<WorkflowException>(() => definition.ToWorkflow("wf"));
+
+        Assert.Equal("GenAiWorkflows:Workflows:wf:Steps:1 is empty. Give the step a Name and a Prompt.", ex.Message);
+    }
+
+    [Fact]
+    public void ToWorkflow_OutputSchemaNotAnObject_SaysWhatItIs()
+    {
+        var ex = Assert.Throws<WorkflowException>(
+            () => Single(new StepDefinition { Name = "ask", Prompt = "hi", OutputSchema = "[1, 2]" }).ToWorkflow("wf"));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:wf:Steps:0:OutputSchema of step 'ask' must be a JSON object (a JSON schema), not a JSON Array.", ex.Message);
+    }
+
+    [Fact]
+    public void ToWorkflow_OutputSchemaObject_IsTheStepsSchema()
+    {
+        var step = Assert.IsType<LlmStep>(
+            Assert.Single(Single(new StepDefinition { Name = "ask", Prompt = "hi", OutputSchema = """{"type":"object"}""" }).ToWorkflow("wf").Steps));
+
+        Assert.Equal("object", step.OutputSchema?.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void ToWorkflow_UnregisteredStepType_SaysHowToRegisterIt()
+    {
+        var ex = Assert.Throws<WorkflowException>(
+            () => Single(new StepDefinition { Name = "enrich", Step = "Enricher" }).ToWorkflow("wf", resolveStepType: static _ => null));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:wf:Steps:0:Step is 'Enricher', but no step type of that name is registered. Register it with AddStep<Enricher>().",
+            ex.Message);
+    }
+
+    [Fact]
+    public void ToWorkflow_RegisteredStepType_BuildsAServiceStepWithItsSettings()
+    {
+        var step = Assert.IsType<ServiceStep>(Assert.Single(Single(new StepDefinition
+        {
+            Name = "enrich",
+            Step = "Enricher",
+            IsCritical = false,
+            ResiliencePipeline = "retry",
+            RetryProviderErrors = true,
+        }).ToWorkflow("wf", resolveStepType: static name => name == "Enricher" ? typeof(EnricherStep) : null).Steps));
+
+        Assert.Equal(typeof(EnricherStep), step.ImplementationType);
+        Assert.False(step.IsCritical);
+        Assert.Equal("retry", step.ResiliencePipelineName);
+        Assert.True(step.RetryProviderErrors);
+    }
+
+    [Fact]
+    public void ToWorkflow_WorkflowReferringToItself_NamesTheCycle()
+    {
+        var ex = Assert.Throws<WorkflowException>(() => Single(new StepDefinition { Name = "again", Workflow = "loop" }).ToWorkflow("loop"));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:loop:Steps:0:Workflow is 'loop', which makes a cycle of workflows: loop -> loop. A workflow cannot run itself.",
+            ex.Message);
+    }
+
+    [Fact]
+    public void ToWorkflow_WorkflowReferringToAnUnknownOne_SaysWhichExist()
+    {
+        var ex = Assert.Throws<WorkflowException>(() => Single(new StepDefinition { Name = "call", Workflow = "missing" }).ToWorkflow("main"));
+
+        Assert.Equal(
+            "GenAiWorkflows:Workflows:main:Steps:0:Workflow is 'missing', but GenAiWorkflows:Workflows has no workflow of that name (it has main).",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Engine_ConfiguredWorkflowReferringToAnInvalidOne_WrapsItsError()
+    {
+        var options = new GenAiWorkflowOptions();
+        options.Workflows["main"] = Single(new StepDefinition { Name = "call", Workflow = "broken" });
+        options.Workflows["broken"] = Single(new StepDefinition { Name = "idle" });
+
+        var ex = Assert.Throws<WorkflowException>(() => new WorkflowEngine(new MockChatClient(), options));
+
+        Assert.StartsWith(
+            "GenAiWorkflows:Workflows:main:Steps:0:Workflow is 'broken', which is not valid: GenAiWorkflows:Workflows:broken:Steps:0 (step 'idle') must set exactly one of",
+            ex.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Workflow_TwoStepsWithOneName_NamesBothPlaces()
+    {
+        var group = new ParallelStep("both", [new TransformStep("draft", _ => null), new TransformStep("other", _ => null)]);
+
+        var ex = Assert.Throws<WorkflowException>(() => new Workflow("wf", [new TransformStep("draft", _ => null), group]));
+
+        Assert.Equal(
+            "Workflow 'wf' has two steps named 'draft' (at 'draft' and 'both/draft'). Step names must be unique across the whole workflow, " +
+            "branches and sub-workflows included, because later steps read outputs by name.",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Workflow_CompositeStepWithResiliencePipeline_IsRefused()
+    {
+        var group = new ParallelStep("both", [new TransformStep("a", _ => null), new TransformStep("b", _ => null)]) { ResiliencePipelineName = "retry" };
+
+        var ex = Assert.Throws<WorkflowException>(() => new Workflow("wf", [group]));
+
+        Assert.Equal(
+            "Step 'both' is a parallel step with a resilience pipeline, which would re-run every step inside it. " +
+            "Put the resilience pipeline on the steps inside it instead.",
+            ex.Message);
+    }
+
+    [Fact]
     public async Task OutputSchemaWithoutType_ReplyIsNotJson_StepFailsWithStructuredOutputError()
     {
         using var schema = JsonDocument.Parse("""{"type":"object"}""");
@@ -173,6 +313,19 @@ public sealed class WorkflowDefinitionEdgeTests
         Assert.Equal(WorkflowStatus.Completed, result.Status);
         Assert.Equal("42", asText);
         Assert.Equal("Variable 'count' holds a System.Int32, not a System.DateTime.", wrongType?.Message);
+    }
+
+    private static WorkflowDefinition Single(StepDefinition step)
+    {
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(step);
+        return definition;
+    }
+
+    private sealed class EnricherStep() : WorkflowStep("enricher")
+    {
+        public override ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<object?>(null);
     }
 
     private static WorkflowDefinition ParallelGroup(int degree)
