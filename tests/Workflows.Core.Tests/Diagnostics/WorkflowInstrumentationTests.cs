@@ -363,7 +363,27 @@ public sealed class WorkflowInstrumentationTests
         Assert.Equal("s", instrumentation.WorkflowDuration.Unit);
         Assert.Equal("s", instrumentation.StepDuration.Unit);
         Assert.Equal("USD", instrumentation.Cost.Unit);
+        Assert.Equal("s", instrumentation.TimeToFirstChunk.Unit);
+        Assert.Equal(operation, instrumentation.TimeToFirstChunk.Advice?.HistogramBucketBoundaries);
+        Assert.Equal("{run}", instrumentation.Runs.Unit);
+        Assert.Equal("{finding}", instrumentation.GuardrailFindings.Unit);
         Assert.Equal(WorkflowTelemetry.SourceName, instrumentation.TokenUsage.Meter.Name);
+    }
+
+    [Fact]
+    public void Constructor_Instruments_DescribeWhatTheyMeasure()
+    {
+        using var services = TestEngines.CreateMeterServices();
+        using var instrumentation = new WorkflowInstrumentation(services.GetRequiredService<IMeterFactory>(), captureMessageContent: false);
+
+        Assert.Equal("Number of input and output tokens used per model call.", instrumentation.TokenUsage.Description);
+        Assert.Equal("Duration of a model call.", instrumentation.OperationDuration.Description);
+        Assert.Equal("Time from the start of a streamed model call to its first chunk.", instrumentation.TimeToFirstChunk.Description);
+        Assert.Equal("Duration of a workflow run.", instrumentation.WorkflowDuration.Description);
+        Assert.Equal("Duration of a workflow step.", instrumentation.StepDuration.Description);
+        Assert.Equal("Workflow runs, by final status.", instrumentation.Runs.Description);
+        Assert.Equal("Cost of model calls in US dollars (priced calls only).", instrumentation.Cost.Description);
+        Assert.Equal("Findings of the safety guardrails, by guardrail, finding type and decision.", instrumentation.GuardrailFindings.Description);
     }
 
     [Theory]
