@@ -82,14 +82,15 @@ internal sealed partial class SecretRedactor
         return text;
     }
 
-    // api-key: abc / x-api-key=abc / "ApiKey": "abc" / api_key='abc' / (api_key=abc); the value ends at a closing bracket.
+    // api-key: abc / x-api-key=abc / "ApiKey": "abc" / api_key='abc' / (api_key=abc); the value ends at a closing bracket
+    // and does not take a sentence's final period.
     [GeneratedRegex(
-        """(?<prefix>\b(?:x-)?api[-_]?key["']?\s*[:=]\s*["']?)(?<value>[^\s"',;&}\])>]+)""",
+        """(?<prefix>\b(?:x-)?api[-_]?key["']?\s*[:=]\s*["']?)(?<value>[^\s"',;&}\])>]*[^\s"',;&}\])>.])""",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMilliseconds)]
     private static partial Regex KeySettingPattern();
 
     [GeneratedRegex(
-        """\b(?<scheme>bearer)\s+(?<token>[A-Za-z0-9\-._~+/]{8,}=*)""",
+        """\b(?<scheme>bearer)\s+(?<token>[A-Za-z0-9\-._~+/]{7,}[A-Za-z0-9\-_~+/]=*)""",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMilliseconds)]
     private static partial Regex BearerPattern();
 

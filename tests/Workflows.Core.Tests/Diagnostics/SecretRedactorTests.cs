@@ -12,6 +12,10 @@ public sealed class SecretRedactorTests
     [InlineData("call failed (api_key=a1b2c3d4) at 10:00", "call failed (api_key=[REDACTED]) at 10:00")]
     [InlineData("<api-key=a1b2c3d4>", "<api-key=[REDACTED]>")]
     [InlineData("[api-key: a1b2c3d4]", "[api-key: [REDACTED]]")]
+    [InlineData("The key was api-key=a1b2c3d4.", "The key was api-key=[REDACTED].")]
+    [InlineData("api-key=a.b.c.d", "api-key=[REDACTED]")]
+    [InlineData("Sent Bearer abc.def-ghi_jkl.", "Sent Bearer [REDACTED].")]
+    [InlineData("Bearer abc.def.ghi==", "Bearer [REDACTED]")]
     [InlineData("azure 0123456789ABCDEF0123456789abcdef.", "azure [REDACTED].")]
     public void Redact_KeyPatterns_AreMasked(string text, string expected) =>
         Assert.Equal(expected, SecretRedactor.PatternsOnly.Redact(text));
