@@ -25,7 +25,7 @@ internal sealed partial class LogRedactor(SecretRedactor secrets)
     {
         if (string.IsNullOrEmpty(text))
         {
-            return text ?? string.Empty;
+            return string.Empty;
         }
 
         List<string>? identifiers = null;
@@ -49,7 +49,10 @@ internal sealed partial class LogRedactor(SecretRedactor secrets)
     /// <summary>Stands for an earlier mask during a second pass; where a pattern takes it as a secret, it becomes a mask again.</summary>
     private const string MaskPlaceholder = "\u0001";
 
-    /// <summary>Redacts one structured value: strings and formattable objects by their text; numbers, booleans and enums pass.</summary>
+    /// <summary>
+    /// Redacts one structured value by its invariant text: a string becomes its redacted text; any other value (a number, Guid,
+    /// enum, date or other object) is kept as it is unless its text holds a secret, and then becomes the redacted text.
+    /// </summary>
     public object? RedactValue(string key, object? value, IReadOnlyCollection<string>? extraSecrets)
     {
         switch (value)
@@ -58,13 +61,11 @@ internal sealed partial class LogRedactor(SecretRedactor secrets)
                 return null;
             case object when SecretRedactor.IsSecretName(key):
                 return SecretRedactor.Mask;
-            case bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal or Enum
-                or DateTime or DateTimeOffset or TimeSpan or Guid:
-                return value;
             case string text:
                 // {OriginalFormat} too: an interpolated message ($"...") puts its data in the template.
                 return Redact(text, extraSecrets);
             default:
+                // Numbers, Guids, enums and dates too: a configured key can be all digits or a Guid.
                 var rendered = Convert.ToString(value, CultureInfo.InvariantCulture);
                 var redacted = Redact(rendered, extraSecrets);
                 return string.Equals(rendered, redacted, StringComparison.Ordinal) ? value : redacted;

@@ -13,15 +13,11 @@ internal sealed class RedactedException : Exception
     public RedactedException(Exception original, LogRedactor redactor, IReadOnlyCollection<string>? extraSecrets)
         : base(redactor.Redact(original.Message, extraSecrets))
     {
-        OriginalType = original.GetType().FullName ?? original.GetType().Name;
         _text = redactor.Redact(original.ToString(), extraSecrets);
         _stackTrace = original.StackTrace is { } trace ? redactor.Redact(trace, extraSecrets) : null;
         HResult = original.HResult;
         Source = original.Source;
     }
-
-    /// <summary>Gets the full name of the original exception's type.</summary>
-    public string OriginalType { get; }
 
     public override string? StackTrace => _stackTrace;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Workflows.Hosting.Tests.TestSupport;
 
 namespace Workflows.Hosting.Tests.Registration;
@@ -148,5 +149,71 @@ public sealed class WorkflowsLogLevelConfigurerTests
 
         Assert.False(logger.IsEnabled(LogLevel.Information));
         Assert.True(logger.IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
+    public void LogLevel_SetInConfigurationToTheDefault_StillOverridesTheAppDefault()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("Logging:LogLevel:Default", "Warning"));
+        var (host, _) = BuildHost(test, "Information");
+        using var _ = host;
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Information));
+        Assert.False(factory.CreateLogger("MyApp.Orders").IsEnabled(LogLevel.Information));
+    }
+
+    [Fact]
+    public void LogLevel_SetByAConfigureOptionsClass_IsApplied()
+    {
+        using var test = TestHost.Create();
+        test.Services(static s => s.AddSingleton<IConfigureOptions<GenAiWorkflowOptions>>(new ErrorLevel()));
+        var (host, _) = BuildHost(test, level: null);
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine");
+
+        Assert.False(logger.IsEnabled(LogLevel.Warning));
+        Assert.True(logger.IsEnabled(LogLevel.Error));
+    }
+
+    [Fact]
+    public void LogLevel_SetByPostConfigure_WinsOverConfiguration()
+    {
+        using var test = TestHost.Create();
+        test.Services(static s => s.PostConfigure<GenAiWorkflowOptions>(static o => o.LogLevel = LogLevel.Critical));
+        var (host, _) = BuildHost(test, "Debug");
+        using var _ = host;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine");
+
+        Assert.False(logger.IsEnabled(LogLevel.Error));
+        Assert.True(logger.IsEnabled(LogLevel.Critical));
+    }
+
+    [Theory]
+    [InlineData("Workflows.Eng*")]
+    [InlineData("*")]
+    public void LogLevel_AppWildcardFilterMatchingTheCategory_AppFilterWins(string appCategory)
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter(appCategory, LogLevel.Debug);
+        using var host = test.Build();
+
+        Assert.True(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Debug));
+    }
+
+    [Fact]
+    public void PostConfigure_NullFilterOptions_Throws()
+    {
+        var configurer = new WorkflowsLogLevelConfigurer([], []);
+
+        Assert.Equal("filterOptions", Assert.Throws<ArgumentNullException>(() => configurer.PostConfigure(null, null!)).ParamName);
+    }
+
+    private sealed class ErrorLevel : IConfigureOptions<GenAiWorkflowOptions>
+    {
+        public void Configure(GenAiWorkflowOptions options) => options.LogLevel = LogLevel.Error;
     }
 }

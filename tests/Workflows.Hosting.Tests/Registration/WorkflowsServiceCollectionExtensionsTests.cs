@@ -252,4 +252,55 @@ public sealed class WorkflowsServiceCollectionExtensionsTests
 
         Assert.Throws<WorkflowException>(() => provider.GetRequiredService<IWorkflowEngine>());
     }
+
+    [Fact]
+    public void AddGenAiWorkflows_NullServicesOrConfigure_Throws()
+    {
+        Assert.Equal("services", Assert.Throws<ArgumentNullException>(() => WorkflowsServiceCollectionExtensions.AddGenAiWorkflows(null!)).ParamName);
+        Assert.Equal("configure", Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddGenAiWorkflows(configure: null!)).ParamName);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflows_OnAnEmptyCollection_RegistersLoggingMetricsSystemTimeAndTheLifecycleService()
+    {
+        await using var provider = new ServiceCollection().AddGenAiWorkflows(static _ => { }).BuildServiceProvider();
+
+        Assert.NotNull(provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
+        Assert.NotNull(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        Assert.Same(TimeProvider.System, provider.GetService<TimeProvider>());
+        Assert.IsType<WorkflowsHostedService>(Assert.Single(provider.GetServices<IHostedService>()));
+        Assert.Equal(["mock"], provider.GetRequiredService<ProviderRegistry>().Names);
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflows_TimeProviderRegisteredBefore_KeepsIt()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var provider = new ServiceCollection().AddSingleton<TimeProvider>(time).AddGenAiWorkflows(static _ => { }).BuildServiceProvider();
+
+        Assert.Same(time, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflows_CalledTwice_BindsConfiguredWorkflowsOnce()
+    {
+        using var test = TestHost.Create();
+        test.Configure(
+            ("GenAiWorkflows:Workflows:article:Steps:0:Name", "outline"),
+            ("GenAiWorkflows:Workflows:article:Steps:0:Prompt", "Outline {topic}"));
+        test.Services(static s =>
+        {
+            s.AddGenAiWorkflows();
+            s.AddGenAiWorkflows();
+        });
+        using var host = test.Build();
+        await host.StartAsync().WaitAsync(TestHost.Timeout);
+
+        var result = await host.Services.GetRequiredService<IWorkflowEngine>()
+            .ExecuteAsync("article", new Dictionary<string, object?> { ["topic"] = "otters" }).WaitAsync(TestHost.Timeout);
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal(["outline"], result.Steps.Select(static s => s.StepName));
+        await host.StopAsync().WaitAsync(TestHost.Timeout);
+    }
 }

@@ -59,4 +59,13 @@ public sealed class GenAiWorkflowsInstrumentationTests
         Assert.Contains(exported, m => m.Name == "workflows.runs");
         Assert.Contains(exported, m => m.Name == "workflows.cost");
     }
+
+    [Fact]
+    public void AddGenAiWorkflowsInstrumentation_NullBuilder_Throws()
+    {
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(
+            () => GenAiWorkflowsTracerProviderBuilderExtensions.AddGenAiWorkflowsInstrumentation(null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(
+            () => GenAiWorkflowsMeterProviderBuilderExtensions.AddGenAiWorkflowsInstrumentation(null!)).ParamName);
+    }
 }
