@@ -1,9 +1,9 @@
 namespace Workflows.Hosting;
 
 /// <summary>
-/// Stands in for a logged exception whose text held a secret: <see cref="ToString"/>, <see cref="Exception.Message"/> and
-/// <see cref="StackTrace"/> are the original's, redacted (the original's type name and inner exceptions included in
-/// <see cref="ToString"/>). Exceptions without secrets reach the sinks unchanged.
+/// Stands in for a logged exception whose text held a secret: <see cref="ToString"/>, <see cref="Exception.Message"/>,
+/// <see cref="StackTrace"/> and <see cref="Exception.Source"/> are the original's, redacted (the original's type name and
+/// inner exceptions included in <see cref="ToString"/>). Exceptions without secrets reach the sinks unchanged.
 /// </summary>
 internal sealed class RedactedException : Exception
 {
@@ -16,7 +16,7 @@ internal sealed class RedactedException : Exception
         _text = redactor.Redact(original.ToString(), extraSecrets);
         _stackTrace = original.StackTrace is { } trace ? redactor.Redact(trace, extraSecrets) : null;
         HResult = original.HResult;
-        Source = original.Source;
+        Source = original.Source is { } source ? redactor.Redact(source, extraSecrets) : null;
     }
 
     public override string? StackTrace => _stackTrace;

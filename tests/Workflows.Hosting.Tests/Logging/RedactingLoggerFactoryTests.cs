@@ -154,6 +154,17 @@ public sealed partial class RedactingLoggerFactoryTests
     }
 
     [Fact]
+    public void Log_ExceptionWithASecretInItsSource_SinkGetsTheSourceRedacted()
+    {
+        using var logs = new RedactedLogs();
+        var thrown = Throw($"rejected {PlainKey}", $"client {PlainKey}");
+
+        logs.Logger.Failed(thrown, PlainKey);
+
+        Assert.Equal("client [REDACTED]", logs.Single.Exception!.Source);
+    }
+
+    [Fact]
     public void Log_ExceptionNeverThrownWithASecret_SinkGetsNoStackTrace()
     {
         using var logs = new RedactedLogs();
