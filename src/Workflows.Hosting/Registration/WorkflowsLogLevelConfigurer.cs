@@ -30,7 +30,9 @@ internal sealed class WorkflowsLogLevelConfigurer(
 {
     /// <summary>The library's log categories; a trailing <c>*</c> matches any suffix.</summary>
     public static readonly IReadOnlyList<string> Categories =
-        ["Workflows.Engine", "Workflows.Steps", "Workflows.Middleware", "Workflows.Hosting", "Workflows.Providers.*"];
+        ["Workflows.Engine", "Workflows.Steps", "Workflows.Middleware", "Workflows.Hosting", ProviderFamily];
+
+    private const string ProviderFamily = "Workflows.Providers.*";
 
     private static readonly string LogLevelKey = $"{GenAiWorkflowOptions.SectionName}:{nameof(GenAiWorkflowOptions.LogLevel)}";
 
@@ -70,25 +72,69 @@ internal sealed class WorkflowsLogLevelConfigurer(
 
         // Rules for every provider only: a provider-specific rule of the application wins over any such rule anyway.
         var appRules = filterOptions.Rules.Where(static r => r.ProviderName is null && r.CategoryName is not null).ToArray();
+        var providerRuleAdded = false;
         foreach (var category in Categories)
         {
             if (!appRules.Any(rule => Covers(rule.CategoryName!, category)))
             {
                 filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, category, options.LogLevel, filter: null));
+                providerRuleAdded |= category == ProviderFamily;
+            }
+        }
+
+        // An application rule that ends in a suffix (*.OpenAI) can apply to some providers only, and would lose to the longer
+        // provider rule just added: it is repeated inside the provider family, where it then wins for the providers it applies to.
+        foreach (var rule in appRules)
+        {
+            if (providerRuleAdded && ProviderSuffix(rule.CategoryName!) is { } suffix)
+            {
+                filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, ProviderFamily + suffix, rule.LogLevel, rule.Filter));
             }
         }
     }
 
     /// <summary>
-    /// Whether an application rule for <paramref name="ruleCategory"/> covers a library category: the category itself or a
-    /// broader prefix of it (<c>Workflows</c>, <c>Workflows.Eng*</c>). A narrower rule (<c>Workflows.Providers.OpenAI</c>) needs
-    /// no check: it is more specific than the library's rule and wins for its own categories.
+    /// Whether an application rule for <paramref name="ruleCategory"/> applies where the library's rule for
+    /// <paramref name="libraryCategory"/> would, and would lose to it: the logging filter prefers the rule with the longer
+    /// category name, so the library adds no rule where such an application rule applies. A rule applies to a category as
+    /// the logging filter matches it: the text before its <c>*</c> starts the category and the text after it ends it (a rule
+    /// without <c>*</c> is a prefix: <c>Workflows</c> applies to <c>Workflows.Engine</c>).
     /// </summary>
+    /// <remarks>
+    /// The provider family (<c>Workflows.Providers.*</c>) is covered by a rule without suffix that applies to all of it and is
+    /// not longer than its rule (<c>Workflows</c>, <c>*</c>); a longer rule (<c>Workflows.Providers.OpenAI</c>) wins for its
+    /// own categories anyway, and a rule with a suffix is repeated inside the family (<see cref="ProviderSuffix"/>).
+    /// </remarks>
     internal static bool Covers(string ruleCategory, string libraryCategory)
     {
-        var prefix = libraryCategory.TrimEnd('*');
+        var (rulePrefix, ruleSuffix) = Split(ruleCategory);
+        if (!libraryCategory.EndsWith('*'))
+        {
+            return libraryCategory.StartsWith(rulePrefix, StringComparison.OrdinalIgnoreCase) &&
+                libraryCategory.EndsWith(ruleSuffix, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return ruleSuffix.Length == 0 && ruleCategory.Length <= libraryCategory.Length &&
+            libraryCategory[..^1].StartsWith(rulePrefix, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The suffix of an application rule (<c>*.OpenAI</c>) that can apply to some providers but would lose to the provider
+    /// family's longer rule; <see langword="null"/> for any other rule.
+    /// </summary>
+    internal static string? ProviderSuffix(string ruleCategory)
+    {
+        var (rulePrefix, ruleSuffix) = Split(ruleCategory);
+        var family = ProviderFamily[..^1];
+        return ruleSuffix.Length > 0 && ruleCategory.Length <= ProviderFamily.Length &&
+            family.StartsWith(rulePrefix, StringComparison.OrdinalIgnoreCase)
+            ? ruleSuffix
+            : null;
+    }
+
+    private static (string Prefix, string Suffix) Split(string ruleCategory)
+    {
         var wildcard = ruleCategory.IndexOf('*', StringComparison.Ordinal);
-        var rulePrefix = wildcard < 0 ? ruleCategory : ruleCategory[..wildcard];
-        return prefix.StartsWith(rulePrefix, StringComparison.OrdinalIgnoreCase);
+        return wildcard < 0 ? (ruleCategory, string.Empty) : (ruleCategory[..wildcard], ruleCategory[(wildcard + 1)..]);
     }
 }

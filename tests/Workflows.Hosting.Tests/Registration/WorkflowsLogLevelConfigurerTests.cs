@@ -205,6 +205,66 @@ public sealed class WorkflowsLogLevelConfigurerTests
     }
 
     [Fact]
+    public void LogLevel_AppSuffixFilterForOneCategory_OnlyThatCategoryFollowsTheApp()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("*.Engine", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("Workflows.Steps").IsEnabled(LogLevel.Warning));
+        Assert.True(factory.CreateLogger("Workflows.Steps").IsEnabled(LogLevel.Error));
+        Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
+    public void LogLevel_AppSuffixFilterForOneProvider_ThatProviderFollowsTheApp()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("*.OpenAI", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
+    public void LogLevel_AppSuffixFilterBesideABroaderAppFilter_TheAppsOwnRulesDecide()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows", LogLevel.Warning).AddFilter("*.OpenAI", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        // "Workflows" is the longer of the two application rules, so it decides for the provider, as without the library.
+        Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Information));
+        Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
+    public void LogLevel_AppFilterForOneNamedProvider_OtherProvidersKeepTheLibraryLevel()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Providers.OpenAI", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("Workflows.Providers.Ollama").IsEnabled(LogLevel.Warning));
+        Assert.True(factory.CreateLogger("Workflows.Providers.Ollama").IsEnabled(LogLevel.Error));
+    }
+
+    [Fact]
     public void PostConfigure_NullFilterOptions_Throws()
     {
         var configurer = new WorkflowsLogLevelConfigurer([], []);
