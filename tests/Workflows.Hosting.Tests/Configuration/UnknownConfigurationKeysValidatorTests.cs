@@ -127,6 +127,129 @@ public sealed class UnknownConfigurationKeysValidatorTests
     }
 
     [Fact]
+    public async Task Validate_UnknownKey_FullMessageListsTheSettingsInOrder()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "config.yaml"), "GenAiWorkflows:\n  Budget:\n    Colour: blue\n"));
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+        var ex = await StartFailsAsync(test);
+
+        // HasLimits is computed (get-only), so it is not a setting.
+        Assert.Equal(
+            "GenAiWorkflows:Budget:Colour is not a known setting (set in 'config.yaml'), so it would be ignored. " +
+            "The settings here are: MaxCostUsd, MaxTokens. Fix or remove the key in appsettings.json, config.yaml or the environment.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task Validate_ComputedProperty_IsNotASetting()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:RunTimeout", "00:01:00"));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains("GenAiWorkflows:RunTimeout is not a known setting", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_UnknownSectionInYaml_NamesTheFile()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "config.yaml"), "GenAiWorkflows:\n  Routing:\n    Blocklist:\n      - secret project\n"));
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains("GenAiWorkflows:Routing is not a known setting (set in 'config.yaml'), so it would be ignored.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_UnknownKeyWithoutValue_IsReportedWithoutASource()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:Colour", null));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains("GenAiWorkflows:Colour is not a known setting, so it would be ignored.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Temp", "Temperature")]        // four characters that start a setting: shortened
+    [InlineData("Tempreature", "Temperature")]
+    public async Task Validate_CloseKey_SuggestsTheSetting(string key, string suggestion)
+    {
+        using var test = TestHost.Create();
+        test.Configure(($"GenAiWorkflows:{key}", "0.5"));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains($"Did you mean GenAiWorkflows:{suggestion}?", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_KeyAsCloseToTwoSettings_SuggestsTheFirstDeclared()
+    {
+        using var test = TestHost.Create();
+        test.Configure(
+            ("GenAiWorkflows:Workflows:article:Steps:0:Name", "outline"),
+            ("GenAiWorkflows:Workflows:article:Steps:0:Prompt", "Outline {topic}"),
+            ("GenAiWorkflows:Workflows:article:Steps:0:Toop", "0.9"));
+
+        var ex = await StartFailsAsync(test);
+
+        // One edit from both TopP and Loop.
+        Assert.Contains("Did you mean GenAiWorkflows:Workflows:article:Steps:0:TopP?", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Zz")]
+    [InlineData("Tokens")]      // three edits from MaxTokens
+    [InlineData("Budgxtyz")]    // three edits from Budget
+    public async Task Validate_KeyNotCloseToAnySetting_ListsTheSettings(string key)
+    {
+        using var test = TestHost.Create();
+        test.Configure(($"GenAiWorkflows:{key}", "1"));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains($"GenAiWorkflows:{key} is not a known setting", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("The settings here are:", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Did you mean", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_OnlyKnownKeys_EveryValidatorSucceeds()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:Temperature", "0.5"), ("GenAiWorkflows:Budget:MaxTokens", "100"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        using var host = test.Build();
+        var options = host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value;
+
+        // A failed result, even one with no message, is a failure to whoever reads it.
+        Assert.All(
+            host.Services.GetServices<IValidateOptions<GenAiWorkflowOptions>>(),
+            validator => Assert.False(validator.Validate(Options.DefaultName, options).Failed, validator.GetType().Name));
+    }
+
+    [Fact]
+    public void Validate_NamedOptions_AreNotChecked()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:Temprature", "0.5"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        using var host = test.Build();
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<GenAiWorkflowOptions>>();
+
+        // Only the default options bind GenAiWorkflows; other names are not checked against it.
+        Assert.NotNull(monitor.Get("other"));
+        Assert.Throws<OptionsValidationException>(() => monitor.Get(Options.DefaultName));
+    }
+
+    [Fact]
     public void AddConfigurationSection_KeyWithColon_Throws()
     {
         var services = new ServiceCollection();
