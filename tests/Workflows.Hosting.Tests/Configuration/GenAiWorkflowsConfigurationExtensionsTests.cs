@@ -428,6 +428,17 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
     }
 
     [Fact]
+    public void AddGenAiWorkflowsConfiguration_CustomYamlPathMalformed_NamesThatFile()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(Path.Combine(root, "workflows.yaml"), "GenAiWorkflows:\n\tMaxTokens: 1\n"));
+
+        var ex = Assert.Throws<ConfigurationException>(() => test.Builder.Configuration.AddGenAiWorkflowsConfiguration("workflows.yaml"));
+
+        Assert.StartsWith("The configuration file 'workflows.yaml' is not valid YAML at line 2, column 1:", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("workflows.yaml", ex.Key);
+    }
+
+    [Fact]
     public void AddGenAiWorkflowsConfiguration_BuilderWithoutEnvironmentSource_AppendsYamlAndAliases()
     {
         var root = Path.Combine(Path.GetTempPath(), "wf-tests-" + Guid.NewGuid().ToString("N"));
