@@ -250,6 +250,79 @@ public sealed class UnknownConfigurationKeysValidatorTests
     }
 
     [Fact]
+    public async Task Validate_KeyBelowASingleValueSetting_IsReported()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "config.yaml"), "GenAiWorkflows:\n  Safety:\n    Pii:\n      Action:\n        Mode: strict\n"));
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Equal(
+            "GenAiWorkflows:Safety:Pii:Action:Mode is not a known setting (set in 'config.yaml'), so it would be ignored: " +
+            "GenAiWorkflows:Safety:Pii:Action takes a single value, with no settings below it. " +
+            "Fix or remove the key in appsettings.json, config.yaml or the environment.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Theory]
+    [InlineData("GenAiWorkflows:MaxTokens:Value", "GenAiWorkflows:MaxTokens")]
+    [InlineData("GenAiWorkflows:LogLevel:Default", "GenAiWorkflows:LogLevel")]
+    [InlineData("GenAiWorkflows:Budget:MaxTokens:Hard", "GenAiWorkflows:Budget:MaxTokens")]
+    [InlineData("GenAiWorkflows:Safety:PromptInjection:Action:Mode", "GenAiWorkflows:Safety:PromptInjection:Action")]
+    public async Task Validate_KeysBelowSingleValues_AreReported(string key, string value)
+    {
+        using var test = TestHost.Create();
+        test.Configure((key, "x"));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains($"{key} is not a known setting", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"{value} takes a single value, with no settings below it.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_ValueForSettings_IsReported()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "appsettings.json"), """{ "GenAiWorkflows": { "Budget": 5 } }"""));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Equal(
+            "GenAiWorkflows:Budget is '5' (set in 'appsettings.json'), but it holds settings (MaxCostUsd, MaxTokens), not a single value, " +
+            "so the value would be ignored. Fix or remove the key in appsettings.json, config.yaml or the environment.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task Validate_ValueForAList_IsReported()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "config.yaml"), "GenAiWorkflows:\n  Safety:\n    Pii:\n      DisabledRecognizers: EMAIL\n"));
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Equal(
+            "GenAiWorkflows:Safety:Pii:DisabledRecognizers is 'EMAIL' (set in 'config.yaml'), but it holds a list of entries, not a single value, " +
+            "so the value would be ignored. Fix or remove the key in appsettings.json, config.yaml or the environment.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task Validate_EmptyValuesAndListsOfValues_Start()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "config.yaml"),
+            "GenAiWorkflows:\n  Budget:\n  Safety:\n    Pii:\n      DisabledRecognizers:\n        - EMAIL\n        - PHONE\n" +
+            "    PromptInjection:\n      DisabledPatterns: []\n"));
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+        await StartsAsync(test);
+    }
+
+    [Fact]
     public void AddConfigurationSection_KeyWithColon_Throws()
     {
         var services = new ServiceCollection();
