@@ -231,6 +231,8 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
     public void AddGenAiWorkflowsConfiguration_NullArguments_Throw()
     {
         Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ((IConfigurationBuilder)null!).AddGenAiWorkflowsConfiguration()).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() =>
+            ((IConfigurationBuilder)null!).AddGenAiWorkflowsConfiguration(Path.Combine(Path.GetTempPath(), "config.yaml"))).ParamName);
         Assert.Equal("yamlPath", Assert.Throws<ArgumentNullException>(() => new ConfigurationBuilder().AddGenAiWorkflowsConfiguration(null!)).ParamName);
         Assert.Equal("yamlPath", Assert.Throws<ArgumentException>(() => new ConfigurationBuilder().AddGenAiWorkflowsConfiguration(" ")).ParamName);
     }

@@ -322,6 +322,26 @@ public sealed class UnknownConfigurationKeysValidatorTests
         await StartsAsync(test);
     }
 
+    [Theory]
+    [InlineData("Parallel:0:", 30, true)]       // the step at 32 levels below GenAiWorkflows: the deepest checked
+    [InlineData("Parallel:0:", 31, false)]
+    [InlineData("Loop:Steps:0:", 15, true)]     // two levels each: a settings object, then a list item
+    [InlineData("Loop:Steps:0:", 16, false)]
+    public void Validate_TypoInDeeplyNestedSteps_IsReportedDownTo32Levels(string level, int times, bool reported)
+    {
+        var key = "GenAiWorkflows:Workflows:article:Steps:0:" + string.Concat(Enumerable.Repeat(level, times)) + "Promt";
+        using var test = TestHost.Create();
+        test.Configure((key, "Outline {topic}"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        using var host = test.Build();
+
+        var failures = Record.Exception(() => host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value) is OptionsValidationException ex
+            ? ex.Failures
+            : [];
+
+        Assert.Equal(reported, failures.Any(f => f.StartsWith($"{key} is not a known setting", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void AddConfigurationSection_KeyWithColon_Throws()
     {
