@@ -298,6 +298,15 @@ public sealed class SafetyConfigurationTests
         Assert.Equal(PiiGuardAction.Redact, options.Pii.Action);
     }
 
+    [Fact]
+    public void SafetyOptionsValidator_NullOptions_Throws()
+    {
+        using var provider = new ServiceCollection().AddGenAiWorkflows().Services.BuildServiceProvider();
+        var validator = Assert.Single(provider.GetServices<IValidateOptions<SafetyOptions>>());
+
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => validator.Validate(Options.DefaultName, null!)).ParamName);
+    }
+
     private sealed class AppendEmailMiddleware : WorkflowMiddleware
     {
         public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
