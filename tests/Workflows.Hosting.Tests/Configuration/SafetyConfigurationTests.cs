@@ -242,7 +242,8 @@ public sealed class SafetyConfigurationTests
                 "GenAiWorkflows:Safety:Pii:DisabledRecognizers is 'PASSPORT', but it must be a built-in PII recognizer (EMAIL, CREDIT_CARD, SSN, PHONE).",
                 f, StringComparison.Ordinal),
             static f => Assert.StartsWith(
-                "GenAiWorkflows:Safety:PromptInjection:DisabledPatterns is 'rudeness', but it must be a built-in prompt-injection pattern (",
+                "GenAiWorkflows:Safety:PromptInjection:DisabledPatterns is 'rudeness', but it must be a built-in prompt-injection pattern " +
+                $"({string.Join(", ", new PromptInjectionDetector().PatternNames)}).",
                 f, StringComparison.Ordinal),
             static f => Assert.StartsWith(
                 "GenAiWorkflows:Safety:Inputs:MaxInputLength is '0', but it must be a whole number of characters greater than 0.", f, StringComparison.Ordinal),

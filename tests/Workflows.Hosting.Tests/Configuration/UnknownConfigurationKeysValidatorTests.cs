@@ -347,6 +347,18 @@ public sealed class UnknownConfigurationKeysValidatorTests
     {
         var services = new ServiceCollection();
 
-        Assert.Throws<ArgumentException>(() => services.AddGenAiWorkflows().AddConfigurationSection("Safety:Rules"));
+        var ex = Assert.Throws<ArgumentException>(() => services.AddGenAiWorkflows().AddConfigurationSection("Safety:Rules"));
+
+        Assert.Equal("'Safety:Rules' must be a single key directly under GenAiWorkflows, without ':'. (Parameter 'key')", ex.Message);
+    }
+
+    [Fact]
+    public void AddConfigurationSection_MissingBuilderOrKey_Throws()
+    {
+        var builder = new ServiceCollection().AddGenAiWorkflows();
+
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ((IWorkflowsBuilder)null!).AddConfigurationSection("Routing")).ParamName);
+        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => builder.AddConfigurationSection(null!)).ParamName);
+        Assert.Equal("key", Assert.Throws<ArgumentException>(() => builder.AddConfigurationSection(" ")).ParamName);
     }
 }
