@@ -282,6 +282,37 @@ public sealed class UnknownConfigurationKeysValidatorTests
     }
 
     [Fact]
+    public async Task Validate_KeyWithoutValueBelowASingleValue_IsReportedWithoutASource()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:MaxTokens:Value", null));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains(
+            "GenAiWorkflows:MaxTokens:Value is not a known setting, so it would be ignored: GenAiWorkflows:MaxTokens takes a single value",
+            ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ConfigurationThatIsNoRoot_ReportsWithoutASource()
+    {
+        // An application may register a section as its IConfiguration: no providers to name then.
+        var root = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("App:GenAiWorkflows:Budget", "5"), new("App:GenAiWorkflows:Colour", "blue")])
+            .Build();
+        using var provider = new ServiceCollection()
+            .AddSingleton<IConfiguration>(root.GetSection("App"))
+            .AddGenAiWorkflows().Services
+            .BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value);
+
+        Assert.Contains(ex.Failures, static f => f.StartsWith("App:GenAiWorkflows:Budget is '5', but it holds settings", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, static f => f.StartsWith("App:GenAiWorkflows:Colour is not a known setting, so it would be ignored.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Validate_ValueForSettings_IsReported()
     {
         using var test = TestHost.Create(static root => File.WriteAllText(
