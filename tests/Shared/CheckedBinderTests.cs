@@ -207,6 +207,20 @@ public sealed class CheckedBinderTests
     }
 
     [Fact]
+    public void Bind_BadValueInListItemsBelowTheDeepestCheckedLevel_IsNotReported()
+    {
+        // List items are checked 32 levels deep too, no further; the configuration binder then skips the item it cannot
+        // bind without an error (a limit of the check, not a choice: settings do not nest that deep).
+        var key = "Demo:" + string.Concat(Enumerable.Repeat("Children:0:", 33)) + "Value";
+        var configuration = Configuration(new Dictionary<string, string?> { [key] = "deep" });
+        var options = new Node();
+
+        CheckedBinder.Bind(configuration.GetSection("Demo"), options);
+
+        Assert.Single(options.Children);
+    }
+
+    [Fact]
     public void Bind_BadValueInsideAGenericSettingsObjectThatIsNoCollection_IsReportedWithItsPath()
     {
         // Holder<Item> is a settings object of its own (checked property by property), not a list of Item.

@@ -69,6 +69,7 @@ public static class GenAiWorkflowsConfigurationExtensions
     private static ConfigurationException DescribeYamlFailure(FileLoadExceptionContext context)
     {
         var path = context.Provider.Source.Path ?? "config.yaml";
+        var advice = context.Provider.Source.Optional ? "Fix the file or remove it (it is optional)." : "Fix the file.";
 
         // The YAML provider does not always keep the parser's error (for some documents it throws a bare
         // System.Exception); when none is found, the file is parsed again to find where it breaks.
@@ -91,13 +92,13 @@ public static class GenAiWorkflowsConfigurationExtensions
                 ? $"line {yamlError.End.Line}, column {yamlError.End.Column} (in the block that starts at line {yamlError.Start.Line})"
                 : $"line {yamlError.Start.Line}, column {yamlError.Start.Column}";
             return new ConfigurationException(
-                $"The configuration file '{path}' is not valid YAML at {where}: {Sentence(detail)} Fix the file or remove it (it is optional).",
+                $"The configuration file '{path}' is not valid YAML at {where}: {Sentence(detail)} {advice}",
                 path, context.Exception);
         }
 
         var message = context.Exception.InnerException?.Message ?? context.Exception.Message;
         return new ConfigurationException(
-            $"The configuration file '{path}' could not be read: {Sentence(message)} Fix the file or remove it (it is optional).",
+            $"The configuration file '{path}' could not be read: {Sentence(message)} {advice}",
             path, context.Exception);
     }
 

@@ -13,6 +13,8 @@ namespace Workflows.Hosting;
 /// Known keys are the bindable properties of <see cref="GenAiWorkflowOptions"/> and, recursively, of its settings objects
 /// (<c>Budget</c>, <c>Pricing:&lt;model&gt;</c>, <c>Workflows:&lt;name&gt;</c>, <c>Workflows:&lt;name&gt;:Steps:&lt;i&gt;</c>),
 /// plus the sections declared with <c>AddConfigurationSection</c> (always <c>Providers</c>), which their owners check.
+/// Keys below a single value (<c>Safety:Pii:Action:Mode</c>) and a value given to a key that holds settings or a list
+/// (<c>Budget: 5</c>) are reported too: the binder would ignore both.
 /// </remarks>
 internal sealed class UnknownConfigurationKeysValidator(
     IEnumerable<ConfigurationSectionRegistration> sections, IConfiguration? configuration = null) : IValidateOptions<GenAiWorkflowOptions>
@@ -67,18 +69,50 @@ internal sealed class UnknownConfigurationKeysValidator(
                 continue;
             }
 
-            if (ElementType(property.PropertyType) is { } elementType && IsSettingsObject(elementType))
+            if (ElementType(property.PropertyType) is { } elementType)
             {
-                foreach (var item in child.GetChildren())
+                ReportValue(child, "a list of entries", failures);
+                if (IsSettingsObject(elementType))
                 {
-                    Check(item, elementType, owned: null, failures, depth + 1);
+                    foreach (var item in child.GetChildren())
+                    {
+                        Check(item, elementType, owned: null, failures, depth + 1);
+                    }
                 }
             }
             else if (IsSettingsObject(property.PropertyType))
             {
+                var names = BindableProperties(property.PropertyType).Select(static p => p.Name).Order(StringComparer.Ordinal);
+                ReportValue(child, $"settings ({string.Join(", ", names)})", failures);
                 Check(child, property.PropertyType, owned: null, failures, depth + 1);
             }
+            else
+            {
+                // A single value (MaxTokens, Safety:Pii:Action) has nothing below it: the binder would ignore such keys.
+                foreach (var nested in child.GetChildren())
+                {
+                    failures.Add(DescribeBelowValue(nested, child));
+                }
+            }
         }
+    }
+
+    /// <summary>A value given to a key that holds settings or a list (<c>Budget: 5</c>), which the binder would ignore.</summary>
+    private void ReportValue(IConfigurationSection section, string holds, List<string> failures)
+    {
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            var source = SourceOf(section) is { } where ? $" (set in {where})" : string.Empty;
+            failures.Add($"{section.Path} is '{section.Value}'{source}, but it holds {holds}, not a single value, so the value would be ignored. " +
+                         "Fix or remove the key in appsettings.json, config.yaml or the environment.");
+        }
+    }
+
+    private string DescribeBelowValue(IConfigurationSection nested, IConfigurationSection value)
+    {
+        var source = SourceOf(nested) is { } where ? $" (set in {where})" : string.Empty;
+        return $"{nested.Path} is not a known setting{source}, so it would be ignored: {value.Path} takes a single value, with no settings below it. " +
+               "Fix or remove the key in appsettings.json, config.yaml or the environment.";
     }
 
     private string Describe(IConfigurationSection unknown, string[] valid)

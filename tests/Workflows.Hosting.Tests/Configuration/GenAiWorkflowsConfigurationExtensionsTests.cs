@@ -155,6 +155,269 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
         Assert.DoesNotContain("System.Exception", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GenAiWorkflows:\n  Temperature: [0.5\n  MaxTokens: 10\n",
+        "line 2, column 16: The '[' opened here is never closed with ']' (quote the value if it is text).")]
+    [InlineData("GenAiWorkflows:\n  Temperature: {a: 1\n  MaxTokens: 10\n",
+        "line 2, column 16: The '{' opened here is never closed with '}' (quote the value if it is text).")]
+    [InlineData("GenAiWorkflows:\n  Temperature: [{a: 1}, 2\n  MaxTokens: 10\n",
+        "line 2, column 16: The '[' opened here is never closed with ']' (quote the value if it is text).")]
+    [InlineData("GenAiWorkflows:\n  Temperature: {a: [1], b: 2\n  MaxTokens: 10\n",
+        "line 2, column 16: The '{' opened here is never closed with '}' (quote the value if it is text).")]
+    [InlineData("GenAiWorkflows:\n  Temperature: [a: 1, 2\n  MaxTokens: 10\n",
+        "line 2, column 16: The '[' opened here is never closed with ']' (quote the value if it is text).")]
+    [InlineData("a:\n  - [b\n c\n",
+        "line 2, column 3: The file cannot be parsed after this point.")]
+    [InlineData("GenAiWorkflows:\n\tDefaultModel: a\n",
+        "line 2, column 1: A tab is used for indentation; YAML allows only spaces.")]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  \tMaxTokens: 10\n",
+        "line 3, column 3: A tab is used for indentation; YAML allows only spaces.")]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: \"a\tb\"\n  MaxTokens: 10\n\tTemperature: 0.5\n",
+        "line 4, column 1: A tab is used for indentation; YAML allows only spaces.")]
+    [InlineData("GenAiWorkflows:\n  SystemPrompt: |\n    first\n    \tindented\n  MaxTokens: [1\n",
+        "line 6, column 1: While parsing a flow sequence, did not find expected ',' or ']'.")]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: \"unterminated\n  MaxTokens: 10\n",
+        "line 3, column 3 (in the block that starts at line 2): While scanning a multi-line double-quoted scalar, found wrong indentation.")]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  DefaultModel: b\n",
+        "line 3, column 3: Duplicate key.")]
+    public void AddGenAiWorkflowsConfiguration_MalformedYaml_MessageSaysWhereAndWhat(string broken, string expected)
+    {
+        using var test = TestHost.Create(root => WriteFiles(root, yaml: broken));
+
+        var ex = Assert.Throws<ConfigurationException>(() => OptionsOf(test));
+
+        Assert.Equal(
+            $"The configuration file 'config.yaml' is not valid YAML at {expected} Fix the file or remove it (it is optional).",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  defaultmodel: b\n", "line 3, column 3", "defaultmodel")]
+    [InlineData("GenAiWorkflows:\n  Budget:\n    MaxTokens: 1\n    maxTokens: 2\n", "line 4, column 5", "maxTokens")]
+    [InlineData("GenAiWorkflows:\n  Workflows:\n    w:\n      Steps:\n        - Name: a\n        - Name: b\n          name: c\n",
+        "line 7, column 11", "name")]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  Workflows:\n    w:\n      Steps:\n        - Name: a\n  DEFAULTMODEL: b\n",
+        "line 7, column 3", "DEFAULTMODEL")]
+    public void AddGenAiWorkflowsConfiguration_KeyTwiceInAnotherCase_NamesTheSecondKey(string yaml, string where, string key)
+    {
+        // YamlDotNet accepts keys that differ only in case; the configuration, whose keys ignore case, does not.
+        using var test = TestHost.Create(root => WriteFiles(root, yaml: yaml));
+
+        var ex = Assert.Throws<ConfigurationException>(() => OptionsOf(test));
+
+        Assert.Equal(
+            $"The configuration file 'config.yaml' is not valid YAML at {where}: The key '{key}' appears more than once in the same mapping. " +
+            "Fix the file or remove it (it is optional).",
+            ex.Message);
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_ValidYamlOfAnotherShape_SaysWhyItCannotBeRead()
+    {
+        using var test = TestHost.Create(static root => WriteFiles(root, yaml: "- a\n- b\n"));
+
+        var ex = Assert.Throws<ConfigurationException>(() => OptionsOf(test));
+
+        Assert.Equal(
+            "The configuration file 'config.yaml' could not be read: Unable to cast object of type " +
+            "'YamlDotNet.RepresentationModel.YamlSequenceNode' to type 'YamlDotNet.RepresentationModel.YamlMappingNode'. " +
+            "Fix the file or remove it (it is optional).",
+            ex.Message);
+        Assert.Equal("config.yaml", ex.Key);
+        Assert.IsType<InvalidDataException>(ex.InnerException);
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_NullArguments_Throw()
+    {
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ((IConfigurationBuilder)null!).AddGenAiWorkflowsConfiguration()).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() =>
+            ((IConfigurationBuilder)null!).AddGenAiWorkflowsConfiguration(Path.Combine(Path.GetTempPath(), "config.yaml"))).ParamName);
+        Assert.Equal("yamlPath", Assert.Throws<ArgumentNullException>(() => new ConfigurationBuilder().AddGenAiWorkflowsConfiguration(null!)).ParamName);
+        Assert.Equal("yamlPath", Assert.Throws<ArgumentException>(() => new ConfigurationBuilder().AddGenAiWorkflowsConfiguration(" ")).ParamName);
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_RequiredFileMissing_SaysSoWithoutCallingItOptional()
+    {
+        var root = NewDirectory();
+        try
+        {
+            var builder = new ConfigurationBuilder().SetBasePath(root).AddGenAiWorkflowsConfiguration(optional: false);
+
+            var ex = Assert.Throws<ConfigurationException>(builder.Build);
+
+            Assert.Equal(
+                "The configuration file 'config.yaml' could not be read: The configuration file 'config.yaml' was not found and is not optional. " +
+                $"The expected physical path was '{Path.Combine(root, "config.yaml")}'. Fix the file.",
+                ex.Message);
+            Assert.IsType<FileNotFoundException>(ex.InnerException);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_RequiredFileMalformed_SaysToFixIt()
+    {
+        var root = NewDirectory();
+        try
+        {
+            WriteFiles(root, appSettings: null, yaml: "GenAiWorkflows:\n  DefaultModel: a\n  DefaultModel: b\n");
+            var builder = new ConfigurationBuilder().SetBasePath(root).AddGenAiWorkflowsConfiguration(optional: false);
+
+            var ex = Assert.Throws<ConfigurationException>(builder.Build);
+
+            Assert.Equal("The configuration file 'config.yaml' is not valid YAML at line 3, column 3: Duplicate key. Fix the file.", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_AbsoluteYamlPath_IsReadFromThere()
+    {
+        var root = NewDirectory();
+        var elsewhere = NewDirectory();
+        try
+        {
+            WriteFiles(elsewhere, appSettings: null);
+            var configuration = new ConfigurationBuilder()
+                .SetBasePath(root)
+                .AddGenAiWorkflowsConfiguration(Path.Combine(elsewhere, "config.yaml"), optional: false)
+                .Build();
+
+            Assert.Equal("from-yaml", configuration["GenAiWorkflows:DefaultModel"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_BasePathChangedAfterwards_ReadsFromTheBasePathAtTheCall()
+    {
+        var root = NewDirectory();
+        var elsewhere = NewDirectory();
+        try
+        {
+            WriteFiles(root, appSettings: null);
+            var configuration = new ConfigurationBuilder()
+                .SetBasePath(root)
+                .AddGenAiWorkflowsConfiguration()
+                .SetBasePath(elsewhere)
+                .Build();
+
+            Assert.Equal("from-yaml", configuration["GenAiWorkflows:DefaultModel"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AddGenAiWorkflowsConfiguration_FileChangedAfterBuild_IsNotReloaded()
+    {
+        var root = NewDirectory();
+        try
+        {
+            WriteFiles(root, appSettings: null);
+            var configuration = new ConfigurationBuilder().SetBasePath(root).AddGenAiWorkflowsConfiguration().Build();
+            using (configuration as IDisposable)
+            {
+                await File.WriteAllTextAsync(Path.Combine(root, "config.yaml"), "GenAiWorkflows:\n  DefaultModel: changed\n");
+                await Task.Delay(TimeSpan.FromSeconds(2)); // a file watcher would have reloaded by now (its delay is 250 ms)
+
+                Assert.Equal("from-yaml", configuration["GenAiWorkflows:DefaultModel"]);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_EnvironmentSourceWithEmptyPrefixFirst_StillBeatsYaml()
+    {
+        using var env = new EnvironmentVariables().Set("GenAiWorkflows__MaxTokens", "300");
+        var root = NewDirectory();
+        try
+        {
+            WriteFiles(root);
+            var configuration = new ConfigurationBuilder()
+                .SetBasePath(root)
+                .AddEnvironmentVariables(prefix: "")
+                .AddGenAiWorkflowsConfiguration()
+                .Build();
+
+            Assert.Equal("300", configuration["GenAiWorkflows:MaxTokens"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_TwoEnvironmentSources_YamlGoesBeforeTheFirst()
+    {
+        var root = NewDirectory();
+        try
+        {
+            WriteFiles(root);
+            var configuration = new ConfigurationBuilder()
+                .SetBasePath(root)
+                .AddEnvironmentVariables()
+                .AddJsonFile("appsettings.json")
+                .AddEnvironmentVariables()
+                .AddGenAiWorkflowsConfiguration()
+                .Build();
+
+            // YAML, then the aliases, go in front of the first environment source: the JSON file added after it wins.
+            Assert.Equal("from-appsettings", configuration["GenAiWorkflows:DefaultModel"]);
+            Assert.Equal("100", configuration["GenAiWorkflows:MaxTokens"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_BuilderWithoutEnvironmentSource_AliasesBeatYaml()
+    {
+        using var env = new EnvironmentVariables().Set("GENAI_WORKFLOW_MAX_TOKENS", "400");
+        var root = NewDirectory();
+        try
+        {
+            WriteFiles(root);
+            var configuration = new ConfigurationBuilder().SetBasePath(root).AddGenAiWorkflowsConfiguration().Build();
+
+            Assert.Equal("400", configuration["GenAiWorkflows:MaxTokens"]);
+            Assert.Equal("from-yaml", configuration["GenAiWorkflows:DefaultModel"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static string NewDirectory()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "wf-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        return root;
+    }
+
     [Fact]
     public void AddGenAiWorkflowsConfiguration_CustomYamlPath_IsRead()
     {
@@ -164,6 +427,17 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
         using var host = test.Build();
 
         Assert.Equal("from-yaml", host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value.DefaultModel);
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsConfiguration_CustomYamlPathMalformed_NamesThatFile()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(Path.Combine(root, "workflows.yaml"), "GenAiWorkflows:\n\tMaxTokens: 1\n"));
+
+        var ex = Assert.Throws<ConfigurationException>(() => test.Builder.Configuration.AddGenAiWorkflowsConfiguration("workflows.yaml"));
+
+        Assert.StartsWith("The configuration file 'workflows.yaml' is not valid YAML at line 2, column 1:", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("workflows.yaml", ex.Key);
     }
 
     [Fact]

@@ -204,6 +204,110 @@ public sealed class SafetyConfigurationTests
         Assert.Contains(allowed, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Pii:Action", "7", "one of Redact, Block", "GenAiWorkflows__Safety__Pii__Action (or GENAI_WORKFLOW_SAFETY__PII__ACTION)")]
+    [InlineData("PromptInjection:Action", "9", "one of Block, Warn",
+        "GenAiWorkflows__Safety__PromptInjection__Action (or GENAI_WORKFLOW_SAFETY__PROMPT_INJECTION__ACTION)")]
+    public async Task SafetyOptions_ActionNumberOutsideTheEnum_HostStartFails(string key, string value, string allowed, string variable)
+    {
+        using var host = BuildHost(new() { [$"GenAiWorkflows:Safety:{key}"] = value }, new MockChatClient());
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal(
+            $"GenAiWorkflows:Safety:{key} is '{value}', but it must be {allowed}. " +
+            $"Set it in appsettings.json or config.yaml, or with the environment variable {variable}.",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public async Task SafetyOptions_SeveralBadValues_AllReportedInOrder()
+    {
+        using var host = BuildHost(
+            new()
+            {
+                ["GenAiWorkflows:Safety:Pii:DisabledRecognizers:0"] = "email",
+                ["GenAiWorkflows:Safety:Pii:DisabledRecognizers:1"] = "PASSPORT",
+                ["GenAiWorkflows:Safety:PromptInjection:DisabledPatterns:0"] = "rudeness",
+                ["GenAiWorkflows:Safety:Inputs:MaxInputLength"] = "0",
+                ["GenAiWorkflows:Safety:Inputs:MaxRunInputLength"] = "0",
+            },
+            new MockChatClient());
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Collection(
+            error.Failures,
+            static f => Assert.StartsWith(
+                "GenAiWorkflows:Safety:Pii:DisabledRecognizers is 'PASSPORT', but it must be a built-in PII recognizer (EMAIL, CREDIT_CARD, SSN, PHONE).",
+                f, StringComparison.Ordinal),
+            static f => Assert.StartsWith(
+                "GenAiWorkflows:Safety:PromptInjection:DisabledPatterns is 'rudeness', but it must be a built-in prompt-injection pattern " +
+                $"({string.Join(", ", new PromptInjectionDetector().PatternNames)}).",
+                f, StringComparison.Ordinal),
+            static f => Assert.StartsWith(
+                "GenAiWorkflows:Safety:Inputs:MaxInputLength is '0', but it must be a whole number of characters greater than 0.", f, StringComparison.Ordinal),
+            static f => Assert.StartsWith(
+                "GenAiWorkflows:Safety:Inputs:MaxRunInputLength is '0', but it must be a whole number of characters greater than 0.", f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SafetyOptions_RunLimitBelowInputLimit_MessageGivesTheInputLimit()
+    {
+        using var host = BuildHost(
+            new() { ["GenAiWorkflows:Safety:Inputs:MaxInputLength"] = "50", ["GenAiWorkflows:Safety:Inputs:MaxRunInputLength"] = "49" },
+            new MockChatClient());
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.StartsWith(
+            "GenAiWorkflows:Safety:Inputs:MaxRunInputLength is '49', but it must be at least Inputs:MaxInputLength (50): the run limit covers all inputs together.",
+            Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1", "1")]
+    [InlineData("50", "50")]
+    [InlineData("50", "51")]
+    public async Task SafetyOptions_RunLimitAtLeastInputLimit_Starts(string maxInput, string maxRunInput)
+    {
+        using var host = BuildHost(
+            new()
+            {
+                ["GenAiWorkflows:Safety:Inputs:MaxInputLength"] = maxInput,
+                ["GenAiWorkflows:Safety:Inputs:MaxRunInputLength"] = maxRunInput,
+                ["GenAiWorkflows:Safety:Pii:DisabledRecognizers:0"] = "phone",
+                ["GenAiWorkflows:Safety:PromptInjection:DisabledPatterns:0"] = "ignore-previous-instructions",
+            },
+            new MockChatClient());
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var inputs = host.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.Inputs;
+        Assert.Equal(int.Parse(maxRunInput, System.Globalization.CultureInfo.InvariantCulture), inputs.MaxRunInputLength);
+    }
+
+    [Fact]
+    public void SafetyOptions_NoConfigurationService_DefaultsWithoutBinding()
+    {
+        using var provider = new ServiceCollection().AddGenAiWorkflows().Services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<SafetyOptions>>().Value;
+
+        Assert.False(options.Pii.Enabled);
+        Assert.Equal(PiiGuardAction.Redact, options.Pii.Action);
+    }
+
+    [Fact]
+    public void SafetyOptionsValidator_NullOptions_Throws()
+    {
+        using var provider = new ServiceCollection().AddGenAiWorkflows().Services.BuildServiceProvider();
+        var validator = Assert.Single(provider.GetServices<IValidateOptions<SafetyOptions>>());
+
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => validator.Validate(Options.DefaultName, null!)).ParamName);
+    }
+
     private sealed class AppendEmailMiddleware : WorkflowMiddleware
     {
         public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
