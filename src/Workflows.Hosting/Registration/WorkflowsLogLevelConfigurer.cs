@@ -72,23 +72,22 @@ internal sealed class WorkflowsLogLevelConfigurer(
 
         // Rules for every provider only: a provider-specific rule of the application wins over any such rule anyway.
         var appRules = filterOptions.Rules.Where(static r => r.ProviderName is null && r.CategoryName is not null).ToArray();
-        var providerRuleAdded = false;
-        foreach (var category in Categories)
+        var uncovered = Categories.Where(category => !appRules.Any(rule => Covers(rule.CategoryName!, category))).ToArray();
+        foreach (var category in uncovered)
         {
-            if (!appRules.Any(rule => Covers(rule.CategoryName!, category)))
-            {
-                filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, category, options.LogLevel, filter: null));
-                providerRuleAdded |= category == ProviderFamily;
-            }
+            filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, category, options.LogLevel, filter: null));
         }
 
         // An application rule that ends in a suffix (*.OpenAI) can apply to some providers only, and would lose to the longer
         // provider rule just added: it is repeated inside the provider family, where it then wins for the providers it applies to.
-        foreach (var rule in appRules)
+        if (uncovered.Contains(ProviderFamily))
         {
-            if (providerRuleAdded && ProviderSuffix(rule.CategoryName!) is { } suffix)
+            foreach (var rule in appRules)
             {
-                filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, ProviderFamily + suffix, rule.LogLevel, rule.Filter));
+                if (ProviderSuffix(rule.CategoryName!) is { } suffix)
+                {
+                    filterOptions.Rules.Add(new LoggerFilterRule(providerName: null, ProviderFamily + suffix, rule.LogLevel, rule.Filter));
+                }
             }
         }
     }
@@ -120,14 +119,14 @@ internal sealed class WorkflowsLogLevelConfigurer(
 
     /// <summary>
     /// The suffix of an application rule (<c>*.OpenAI</c>) that can apply to some providers but would lose to the provider
-    /// family's longer rule; <see langword="null"/> for any other rule.
+    /// family's rule (not longer than it: an equal length loses too, the library's rule coming later); <see langword="null"/>
+    /// for any other rule. Called only while no rule covers the family, so a rule without suffix never gets here with a
+    /// prefix of the family and a length that loses.
     /// </summary>
-    internal static string? ProviderSuffix(string ruleCategory)
+    private static string? ProviderSuffix(string ruleCategory)
     {
         var (rulePrefix, ruleSuffix) = Split(ruleCategory);
-        var family = ProviderFamily[..^1];
-        return ruleSuffix.Length > 0 && ruleCategory.Length <= ProviderFamily.Length &&
-            family.StartsWith(rulePrefix, StringComparison.OrdinalIgnoreCase)
+        return ruleCategory.Length <= ProviderFamily.Length && ProviderFamily[..^1].StartsWith(rulePrefix, StringComparison.OrdinalIgnoreCase)
             ? ruleSuffix
             : null;
     }

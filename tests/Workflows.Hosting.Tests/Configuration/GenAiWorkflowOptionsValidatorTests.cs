@@ -168,6 +168,21 @@ public sealed class GenAiWorkflowOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_ModelSetToNullInCode_ShowsTheValueAsEmpty()
+    {
+        using var test = TestHost.Create();
+        test.Services(static s => { s.AddGenAiWorkflows(); s.Configure<GenAiWorkflowOptions>(static o => o.DefaultModel = null!); });
+        using var host = test.Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<GenAiWorkflowOptions>>().Value);
+
+        Assert.StartsWith(
+            "GenAiWorkflows:DefaultModel is '(empty)', but it must be a non-empty model name such as gpt-4o-mini. ",
+            Assert.Single(ex.Failures),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_NullOptions_ThrowsArgumentNullException()
     {
         using var test = TestHost.Create();

@@ -265,6 +265,65 @@ public sealed class WorkflowsLogLevelConfigurerTests
     }
 
     [Fact]
+    public void LogLevel_AppRuleForTheWholeProviderFamily_WinsAlthoughAsLongAsTheLibrarys()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Providers.*", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
+    public void LogLevel_AppSuffixRuleAsLongAsTheProviderRule_StillWinsForItsProvider()
+    {
+        // Of two matching rules of equal length the later wins, and the library's rules come after the application's.
+        const string rule = "*.LongProviderName123";
+        Assert.Equal("Workflows.Providers.*".Length, rule.Length);
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter(rule, LogLevel.Debug);
+        using var host = test.Build();
+
+        Assert.True(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Providers.LongProviderName123").IsEnabled(LogLevel.Debug));
+    }
+
+    [Fact]
+    public void LogLevel_AppSuffixRuleWithAnotherPrefix_LeavesProvidersAtTheLibraryLevel()
+    {
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("MyApp*.OpenAI", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Warning));
+        Assert.True(factory.CreateLogger("MyApp.Clients.OpenAI").IsEnabled(LogLevel.Debug));
+    }
+
+    [Fact]
+    public void LogLevel_FamilyCoveredByTheAppAndASuffixRule_TheAppsOwnLongerRuleDecides()
+    {
+        // The library adds rules for its other categories, not for the providers: the suffix rule is not repeated there.
+        using var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Providers", LogLevel.Warning).AddFilter("*.OpenAI", LogLevel.Debug);
+        using var host = test.Build();
+        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Information));
+        Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Warning));
+        Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
+    }
+
+    [Fact]
     public void PostConfigure_NullFilterOptions_Throws()
     {
         var configurer = new WorkflowsLogLevelConfigurer([], []);
