@@ -97,23 +97,21 @@ internal sealed class UnknownConfigurationKeysValidator(
         }
     }
 
+    private const string FixAdvice = "Fix or remove the key in appsettings.json, config.yaml or the environment.";
+
     /// <summary>A value given to a key that holds settings or a list (<c>Budget: 5</c>), which the binder would ignore.</summary>
     private void ReportValue(IConfigurationSection section, string holds, List<string> failures)
     {
         if (!string.IsNullOrEmpty(section.Value))
         {
-            var source = SourceOf(section) is { } where ? $" (set in {where})" : string.Empty;
-            failures.Add($"{section.Path} is '{section.Value}'{source}, but it holds {holds}, not a single value, so the value would be ignored. " +
-                         "Fix or remove the key in appsettings.json, config.yaml or the environment.");
+            failures.Add($"{section.Path} is '{section.Value}'{SetIn(section)}, but it holds {holds}, not a single value, so the value would be ignored. " +
+                         FixAdvice);
         }
     }
 
-    private string DescribeBelowValue(IConfigurationSection nested, IConfigurationSection value)
-    {
-        var source = SourceOf(nested) is { } where ? $" (set in {where})" : string.Empty;
-        return $"{nested.Path} is not a known setting{source}, so it would be ignored: {value.Path} takes a single value, with no settings below it. " +
-               "Fix or remove the key in appsettings.json, config.yaml or the environment.";
-    }
+    private string DescribeBelowValue(IConfigurationSection nested, IConfigurationSection value) =>
+        $"{nested.Path} is not a known setting{SetIn(nested)}, so it would be ignored: {value.Path} takes a single value, with no settings below it. " +
+        FixAdvice;
 
     private string Describe(IConfigurationSection unknown, string[] valid)
     {
@@ -122,10 +120,11 @@ internal sealed class UnknownConfigurationKeysValidator(
         var suggestion = nearest is null
             ? $"The settings here are: {string.Join(", ", valid.Order(StringComparer.Ordinal))}."
             : $"Did you mean {parent}{nearest}?";
-        var source = SourceOf(unknown) is { } where ? $" (set in {where})" : string.Empty;
-        return $"{unknown.Path} is not a known setting{source}, so it would be ignored. {suggestion} " +
-               "Fix or remove the key in appsettings.json, config.yaml or the environment.";
+        return $"{unknown.Path} is not a known setting{SetIn(unknown)}, so it would be ignored. {suggestion} " + FixAdvice;
     }
+
+    /// <summary>" (set in &lt;source&gt;)" when the source that set the key is known, for the error message.</summary>
+    private string SetIn(IConfigurationSection section) => SourceOf(section) is { } where ? $" (set in {where})" : string.Empty;
 
     /// <summary>Names the configuration source that set the key (the last one wins), for the error message.</summary>
     private string? SourceOf(IConfigurationSection unknown)

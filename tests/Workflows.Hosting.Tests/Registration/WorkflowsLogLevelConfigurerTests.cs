@@ -22,6 +22,21 @@ public sealed class WorkflowsLogLevelConfigurerTests
         return (host, host.Services.GetRequiredService<FakeLogCollector>());
     }
 
+    /// <summary>A host with <c>GenAiWorkflows:LogLevel</c> at Error and the application's own log filters.</summary>
+    private static AppLogging AtErrorWithAppFilters(params (string Category, LogLevel Level)[] filters)
+    {
+        var test = TestHost.Create();
+        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
+        test.Services(static s => s.AddGenAiWorkflows());
+        var logging = test.Builder.Logging.AddFakeLogging();
+        foreach (var (category, level) in filters)
+        {
+            logging.AddFilter(category, level);
+        }
+
+        return new AppLogging(test, test.Build());
+    }
+
     [Fact]
     public async Task LogLevel_Warning_SilencesLibraryInformationOnly()
     {
@@ -109,12 +124,8 @@ public sealed class WorkflowsLogLevelConfigurerTests
     [Fact]
     public void LogLevel_AppFilterAddedAfterAddGenAiWorkflows_AppFilterWins()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Steps", LogLevel.Trace);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("Workflows.Steps", LogLevel.Trace));
+        var factory = logging.Factory;
 
         Assert.True(factory.CreateLogger("Workflows.Steps").IsEnabled(LogLevel.Trace));
         Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
@@ -195,24 +206,16 @@ public sealed class WorkflowsLogLevelConfigurerTests
     [InlineData("*")]
     public void LogLevel_AppWildcardFilterMatchingTheCategory_AppFilterWins(string appCategory)
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter(appCategory, LogLevel.Debug);
-        using var host = test.Build();
+        using var logging = AtErrorWithAppFilters((appCategory, LogLevel.Debug));
 
-        Assert.True(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Debug));
+        Assert.True(logging.Factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Debug));
     }
 
     [Fact]
     public void LogLevel_AppSuffixFilterForOneCategory_OnlyThatCategoryFollowsTheApp()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("*.Engine", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("*.Engine", LogLevel.Debug));
+        var factory = logging.Factory;
 
         Assert.True(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Debug));
         Assert.False(factory.CreateLogger("Workflows.Steps").IsEnabled(LogLevel.Warning));
@@ -223,12 +226,8 @@ public sealed class WorkflowsLogLevelConfigurerTests
     [Fact]
     public void LogLevel_AppSuffixFilterForOneProvider_ThatProviderFollowsTheApp()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("*.OpenAI", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("*.OpenAI", LogLevel.Debug));
+        var factory = logging.Factory;
 
         Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Debug));
         Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
@@ -237,12 +236,8 @@ public sealed class WorkflowsLogLevelConfigurerTests
     [Fact]
     public void LogLevel_AppSuffixFilterBesideABroaderAppFilter_TheAppsOwnRulesDecide()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows", LogLevel.Warning).AddFilter("*.OpenAI", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("Workflows", LogLevel.Warning), ("*.OpenAI", LogLevel.Debug));
+        var factory = logging.Factory;
 
         // "Workflows" is the longer of the two application rules, so it decides for the provider, as without the library.
         Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Information));
@@ -252,12 +247,8 @@ public sealed class WorkflowsLogLevelConfigurerTests
     [Fact]
     public void LogLevel_AppFilterForOneNamedProvider_OtherProvidersKeepTheLibraryLevel()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Providers.OpenAI", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("Workflows.Providers.OpenAI", LogLevel.Debug));
+        var factory = logging.Factory;
 
         Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Debug));
         Assert.False(factory.CreateLogger("Workflows.Providers.Ollama").IsEnabled(LogLevel.Warning));
@@ -267,12 +258,8 @@ public sealed class WorkflowsLogLevelConfigurerTests
     [Fact]
     public void LogLevel_AppRuleForTheWholeProviderFamily_WinsAlthoughAsLongAsTheLibrarys()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Providers.*", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("Workflows.Providers.*", LogLevel.Debug));
+        var factory = logging.Factory;
 
         Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Debug));
         Assert.False(factory.CreateLogger("Workflows.Engine").IsEnabled(LogLevel.Warning));
@@ -284,24 +271,16 @@ public sealed class WorkflowsLogLevelConfigurerTests
         // Of two matching rules of equal length the later wins, and the library's rules come after the application's.
         const string rule = "*.LongProviderName123";
         Assert.Equal("Workflows.Providers.*".Length, rule.Length);
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter(rule, LogLevel.Debug);
-        using var host = test.Build();
+        using var logging = AtErrorWithAppFilters((rule, LogLevel.Debug));
 
-        Assert.True(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Providers.LongProviderName123").IsEnabled(LogLevel.Debug));
+        Assert.True(logging.Factory.CreateLogger("Workflows.Providers.LongProviderName123").IsEnabled(LogLevel.Debug));
     }
 
     [Fact]
     public void LogLevel_AppSuffixRuleWithAnotherPrefix_LeavesProvidersAtTheLibraryLevel()
     {
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("MyApp*.OpenAI", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("MyApp*.OpenAI", LogLevel.Debug));
+        var factory = logging.Factory;
 
         Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Warning));
         Assert.True(factory.CreateLogger("MyApp.Clients.OpenAI").IsEnabled(LogLevel.Debug));
@@ -311,12 +290,8 @@ public sealed class WorkflowsLogLevelConfigurerTests
     public void LogLevel_FamilyCoveredByTheAppAndASuffixRule_TheAppsOwnLongerRuleDecides()
     {
         // The library adds rules for its other categories, not for the providers: the suffix rule is not repeated there.
-        using var test = TestHost.Create();
-        test.Configure(("GenAiWorkflows:LogLevel", "Error"));
-        test.Services(static s => s.AddGenAiWorkflows());
-        test.Builder.Logging.AddFakeLogging().AddFilter("Workflows.Providers", LogLevel.Warning).AddFilter("*.OpenAI", LogLevel.Debug);
-        using var host = test.Build();
-        var factory = host.Services.GetRequiredService<ILoggerFactory>();
+        using var logging = AtErrorWithAppFilters(("Workflows.Providers", LogLevel.Warning), ("*.OpenAI", LogLevel.Debug));
+        var factory = logging.Factory;
 
         Assert.False(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Information));
         Assert.True(factory.CreateLogger("Workflows.Providers.OpenAI").IsEnabled(LogLevel.Warning));
@@ -334,5 +309,16 @@ public sealed class WorkflowsLogLevelConfigurerTests
     private sealed class ErrorLevel : IConfigureOptions<GenAiWorkflowOptions>
     {
         public void Configure(GenAiWorkflowOptions options) => options.LogLevel = LogLevel.Error;
+    }
+
+    private sealed class AppLogging(TestHost test, IHost host) : IDisposable
+    {
+        public ILoggerFactory Factory { get; } = host.Services.GetRequiredService<ILoggerFactory>();
+
+        public void Dispose()
+        {
+            host.Dispose();
+            test.Dispose();
+        }
     }
 }
