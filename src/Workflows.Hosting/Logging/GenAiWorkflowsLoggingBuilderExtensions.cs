@@ -14,8 +14,8 @@ public static class GenAiWorkflowsLoggingBuilderExtensions
     /// <summary>
     /// Redacts secrets in every log entry before it reaches any logging provider (console, OpenTelemetry, files...):
     /// enables Microsoft.Extensions.Telemetry's redaction (<c>EnableRedaction()</c>) with the library's redactors for its
-    /// data classifications, and runs each entry's message, structured values, scopes and exception text through the same
-    /// rule. The console format stays the application's choice (for JSON lines: <c>AddJsonConsole()</c>).
+    /// data classifications, and runs each entry's message, structured values, scopes, exception text and the tags of
+    /// log enrichers through the same rule. The console format stays the application's choice (for JSON lines: <c>AddJsonConsole()</c>).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -65,11 +65,16 @@ public static class GenAiWorkflowsLoggingBuilderExtensions
         }
 
         services.AddSingleton<ILoggerFactory>(provider =>
-            new RedactingLoggerFactory(
-                CreateInner(provider, wrapped), provider.GetRequiredService<LogRedactor>(), provider.GetService<IRedactorProvider>()));
+        {
+            var redactor = provider.GetRequiredService<LogRedactor>();
+            return new RedactingLoggerFactory(
+                CreateInner(new RedactingEnrichersServiceProvider(provider, redactor), wrapped), redactor, provider.GetService<IRedactorProvider>());
+        });
         return builder;
     }
 
+    // The wrapped factory is created through a provider that hands it redacting log enrichers: the extended logger factory
+    // adds the enrichers' tags to each entry after this wrapper has redacted it, so their values are redacted as they are added.
     private static ILoggerFactory CreateInner(IServiceProvider provider, ServiceDescriptor descriptor) => descriptor switch
     {
         { ImplementationInstance: ILoggerFactory instance } => new NotDisposed(instance),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Enrichment;
@@ -48,6 +49,59 @@ public sealed class GenAiWorkflowsLoggingBuilderExtensionsTests
         var record = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot());
         Assert.Equal("eu-west", record.GetStructuredStateValue("region"));
         Assert.Equal("Correlated Bearer [REDACTED] sent.", record.Message);
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsRedaction_LogEnricherAddsSecrets_TagValuesAreRedactedAndOthersKept()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(static logging => logging.AddFakeLogging().AddGenAiWorkflowsRedaction());
+        // Registered after the redaction call: the enrichers are found when the logger factory is created.
+        services.AddLogEnricher(new TagsEnricher(
+            ("auth", "Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig"), ("ApiKey", "anything-at-all"), ("attempts", 3), ("region", "eu-west")));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger("App").Correlated("sent");
+
+        var record = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot());
+        Assert.Equal("Bearer [REDACTED]", record.GetStructuredStateValue("auth"));
+        Assert.Equal("[REDACTED]", record.GetStructuredStateValue("ApiKey"));
+        Assert.Equal("3", record.GetStructuredStateValue("attempts"));
+        Assert.Equal("eu-west", record.GetStructuredStateValue("region"));
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsRedaction_StaticLogEnricherAddsConfiguredKey_TagValueIsRedacted()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["GenAiWorkflows:Providers:openai:ApiKey"] = PlainKey })
+            .Build());
+        services.AddStaticLogEnricher(new TagsEnricher(("deployment", $"key={PlainKey}"), ("service", "checkout")));
+        services.AddLogging(static logging => logging.AddFakeLogging().AddGenAiWorkflowsRedaction());
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger("App").Correlated("sent");
+
+        var record = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot());
+        Assert.Equal("key=[REDACTED]", record.GetStructuredStateValue("deployment"));
+        Assert.Equal("checkout", record.GetStructuredStateValue("service"));
+    }
+
+    [Fact]
+    public void AddGenAiWorkflowsRedaction_AppFactoryTypeWithKeyedDependency_IsCreatedWithIt()
+    {
+        var collector = new FakeLogCollector();
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton("app-logs", collector);
+        services.AddLogging(static logging => logging.EnableRedaction());
+        services.AddSingleton<ILoggerFactory, KeyedCollectorLoggerFactory>();
+        services.AddLogging(static logging => logging.AddGenAiWorkflowsRedaction());
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger("App").Correlated($"api-key={PlainKey} sent");
+
+        Assert.Equal("Correlated api-key=[REDACTED] sent.", Assert.Single(collector.GetSnapshot()).Message);
     }
 
     [Fact]
@@ -149,6 +203,30 @@ public sealed class GenAiWorkflowsLoggingBuilderExtensionsTests
     private sealed class RegionEnricher : ILogEnricher
     {
         public void Enrich(IEnrichmentTagCollector collector) => collector.Add("region", "eu-west");
+    }
+
+    private sealed class TagsEnricher(params (string Name, object Value)[] tags) : ILogEnricher, IStaticLogEnricher
+    {
+        public void Enrich(IEnrichmentTagCollector collector)
+        {
+            foreach (var (name, value) in tags)
+            {
+                collector.Add(name, value);
+            }
+        }
+    }
+
+    private sealed class KeyedCollectorLoggerFactory([FromKeyedServices("app-logs")] FakeLogCollector collector) : ILoggerFactory
+    {
+        private readonly FakeLoggerProvider _provider = new(collector);
+
+        public ILogger CreateLogger(string categoryName) => _provider.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose() => _provider.Dispose();
     }
 
     internal sealed class FactoryLifetime
