@@ -13,8 +13,9 @@ namespace Workflows.Hosting;
 /// Known keys are the bindable properties of <see cref="GenAiWorkflowOptions"/> and, recursively, of its settings objects
 /// (<c>Budget</c>, <c>Pricing:&lt;model&gt;</c>, <c>Workflows:&lt;name&gt;</c>, <c>Workflows:&lt;name&gt;:Steps:&lt;i&gt;</c>),
 /// plus the sections declared with <c>AddConfigurationSection</c> (always <c>Providers</c>), which their owners check.
-/// Keys below a single value (<c>Safety:Pii:Action:Mode</c>) and a value given to a key that holds settings or a list
-/// (<c>Budget: 5</c>) are reported too: the binder would ignore both.
+/// Keys below a single value (<c>Safety:Pii:Action:Mode</c>, <c>DisabledRecognizers:0:Name</c>) and a value given to a key
+/// that holds settings or a list (<c>Budget: 5</c>, <c>Safety: on</c>, <c>Workflows:article: x</c>) are reported too: the
+/// binder would ignore both.
 /// </remarks>
 internal sealed class UnknownConfigurationKeysValidator(
     IEnumerable<ConfigurationSectionRegistration> sections, IConfiguration? configuration = null) : IValidateOptions<GenAiWorkflowOptions>
@@ -50,6 +51,7 @@ internal sealed class UnknownConfigurationKeysValidator(
             {
                 if (_typedSections.TryGetValue(child.Key, out var sectionType))
                 {
+                    ReportValue(child, SettingsOf(sectionType), failures);
                     Check(child, sectionType, owned: null, failures, depth + 1);
                 }
 
@@ -64,38 +66,44 @@ internal sealed class UnknownConfigurationKeysValidator(
                 continue;
             }
 
-            if (depth >= MaxDepth)
+            if (depth < MaxDepth)
             {
-                continue;
-            }
-
-            if (ElementType(property.PropertyType) is { } elementType)
-            {
-                ReportValue(child, "a list of entries", failures);
-                if (IsSettingsObject(elementType))
-                {
-                    foreach (var item in child.GetChildren())
-                    {
-                        Check(item, elementType, owned: null, failures, depth + 1);
-                    }
-                }
-            }
-            else if (IsSettingsObject(property.PropertyType))
-            {
-                var names = BindableProperties(property.PropertyType).Select(static p => p.Name).Order(StringComparer.Ordinal);
-                ReportValue(child, $"settings ({string.Join(", ", names)})", failures);
-                Check(child, property.PropertyType, owned: null, failures, depth + 1);
-            }
-            else
-            {
-                // A single value (MaxTokens, Safety:Pii:Action) has nothing below it: the binder would ignore such keys.
-                foreach (var nested in child.GetChildren())
-                {
-                    failures.Add(DescribeBelowValue(nested, child));
-                }
+                CheckValue(child, property.PropertyType, failures, depth);
             }
         }
     }
+
+    /// <summary>
+    /// Checks what is set for a property (or for an entry of a list or dictionary) of the given type: a list's entries, a
+    /// settings object's keys, or nothing below a single value (<c>MaxTokens</c>, <c>Safety:Pii:Action</c>, an entry of
+    /// <c>DisabledRecognizers</c>), where the binder would ignore any key.
+    /// </summary>
+    private void CheckValue(IConfigurationSection section, Type type, List<string> failures, int depth)
+    {
+        if (ElementType(type) is { } elementType)
+        {
+            ReportValue(section, "a list of entries", failures);
+            foreach (var item in section.GetChildren())
+            {
+                CheckValue(item, elementType, failures, depth);
+            }
+        }
+        else if (IsSettingsObject(type))
+        {
+            ReportValue(section, SettingsOf(type), failures);
+            Check(section, type, owned: null, failures, depth + 1);
+        }
+        else
+        {
+            foreach (var nested in section.GetChildren())
+            {
+                failures.Add(DescribeBelowValue(nested, section));
+            }
+        }
+    }
+
+    private static string SettingsOf(Type type) =>
+        $"settings ({string.Join(", ", BindableProperties(type).Select(static p => p.Name).Order(StringComparer.Ordinal))})";
 
     private const string FixAdvice = "Fix or remove the key in appsettings.json, config.yaml or the environment.";
 

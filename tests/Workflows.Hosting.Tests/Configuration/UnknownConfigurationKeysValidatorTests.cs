@@ -341,6 +341,40 @@ public sealed class UnknownConfigurationKeysValidatorTests
             Assert.Single(ex.Failures));
     }
 
+    [Theory]
+    [InlineData("GenAiWorkflows:Safety", "settings (Inputs, Pii, PromptInjection)")]
+    [InlineData("GenAiWorkflows:Workflows:article", "settings (Budget, Steps)")]
+    [InlineData("GenAiWorkflows:Workflows:article:Steps:0", "settings (")]
+    [InlineData("GenAiWorkflows:Pricing:gpt-4o", "settings (")]
+    public async Task Validate_ValueForASectionOrAnEntryOfSettings_IsReported(string key, string holds)
+    {
+        using var test = TestHost.Create();
+        test.Configure((key, "on"));
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Contains(
+            ex.Failures,
+            f => f.StartsWith($"{key} is 'on' (set in MemoryConfigurationProvider), but it holds {holds}", StringComparison.Ordinal)
+                 && f.EndsWith("not a single value, so the value would be ignored. Fix or remove the key in appsettings.json, config.yaml or the environment.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Validate_KeyBelowAnEntryOfAListOfValues_IsReported()
+    {
+        using var test = TestHost.Create(static root => File.WriteAllText(
+            Path.Combine(root, "config.yaml"), "GenAiWorkflows:\n  Safety:\n    Pii:\n      DisabledRecognizers:\n        - EMAIL\n        - Name: PHONE\n"));
+        test.Builder.Configuration.AddGenAiWorkflowsConfiguration();
+
+        var ex = await StartFailsAsync(test);
+
+        Assert.Equal(
+            "GenAiWorkflows:Safety:Pii:DisabledRecognizers:1:Name is not a known setting (set in 'config.yaml'), so it would be ignored: " +
+            "GenAiWorkflows:Safety:Pii:DisabledRecognizers:1 takes a single value, with no settings below it. " +
+            "Fix or remove the key in appsettings.json, config.yaml or the environment.",
+            Assert.Single(ex.Failures));
+    }
+
     [Fact]
     public async Task Validate_EmptyValuesAndListsOfValues_Start()
     {
