@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
-using NetEscapades.Configuration.Yaml;
 using Workflows;
 using Workflows.Hosting;
 using Microsoft.Extensions.FileProviders;
@@ -28,7 +27,7 @@ public static class GenAiWorkflowsConfigurationExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(yamlPath);
 
-        var yaml = new YamlConfigurationSource
+        var yaml = new SingleDocumentYamlConfigurationSource
         {
             Path = yamlPath,
             Optional = optional,

@@ -67,6 +67,18 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
     }
 
     [Fact]
+    public void AddGenAiWorkflowsConfiguration_OneExplicitDocumentWithAnAlias_IsRead()
+    {
+        using var test = TestHost.Create(static root => WriteFiles(
+            root, yaml: "---\nShared:\n  model: &model from-anchor\nGenAiWorkflows:\n  DefaultModel: *model\n  MaxTokens: 300\n...\n"));
+
+        var options = OptionsOf(test);
+
+        Assert.Equal("from-anchor", options.DefaultModel);
+        Assert.Equal(300, options.MaxTokens);
+    }
+
+    [Fact]
     public void AddGenAiWorkflowsConfiguration_NoYamlFile_IsOptional()
     {
         using var test = TestHost.Create(static root => WriteFiles(root, yaml: null));
@@ -180,6 +192,18 @@ public sealed class GenAiWorkflowsConfigurationExtensionsTests
         "line 3, column 3 (in the block that starts at line 2): While scanning a multi-line double-quoted scalar, found wrong indentation.")]
     [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  DefaultModel: b\n",
         "line 3, column 3: Duplicate key.")]
+    [InlineData("GenAiWorkflows:\n  DefaultModel: a\n  MaxTokens: *missing\n",
+        "line 3, column 14: The alias '*missing' refers to no anchor defined before it; define '&missing' on a value above, " +
+        "or write the value out.")]
+    [InlineData("GenAiWorkflows:\n  MaxTokens: *later\n  Temperature: &later 0.5\n",
+        "line 2, column 14: The alias '*later' refers to no anchor defined before it; define '&later' on a value above, " +
+        "or write the value out.")]
+    [InlineData("Other: 1\n---\nGenAiWorkflows:\n  DefaultModel: a\n",
+        "line 2, column 1: A second YAML document starts here ('---'), and only the first document of a configuration file is read. " +
+        "Keep all settings in one document, or move the rest into another file.")]
+    [InlineData("---\nOther: 1\n...\nGenAiWorkflows:\n  DefaultModel: a\n",
+        "line 4, column 1: A second YAML document starts here, and only the first document of a configuration file is read. " +
+        "Keep all settings in one document, or move the rest into another file.")]
     public void AddGenAiWorkflowsConfiguration_MalformedYaml_MessageSaysWhereAndWhat(string broken, string expected)
     {
         using var test = TestHost.Create(root => WriteFiles(root, yaml: broken));
