@@ -52,9 +52,7 @@ public sealed record CostEstimate
         {
             AmountUsd = left.AmountUsd + right.AmountUsd,
             CallsWithoutUsage = left.CallsWithoutUsage + right.CallsWithoutUsage,
-            UnpricedModels = left.UnpricedModels.Count == 0 ? right.UnpricedModels
-                : right.UnpricedModels.Count == 0 ? left.UnpricedModels
-                : [.. left.UnpricedModels.Union(right.UnpricedModels, StringComparer.OrdinalIgnoreCase)],
+            UnpricedModels = [.. left.UnpricedModels.Union(right.UnpricedModels, StringComparer.OrdinalIgnoreCase)],
         };
     }
 

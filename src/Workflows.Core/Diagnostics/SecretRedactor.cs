@@ -55,7 +55,7 @@ internal sealed partial class SecretRedactor
     {
         if (string.IsNullOrEmpty(text))
         {
-            return text ?? string.Empty;
+            return string.Empty;
         }
 
         foreach (var secret in _secrets)

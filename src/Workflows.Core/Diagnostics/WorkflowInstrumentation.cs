@@ -86,7 +86,7 @@ internal sealed class WorkflowInstrumentation : IDisposable
     {
         if (!Source.HasListeners())
         {
-            return null;
+            return null; // without a listener there is no span: skip building the run's tags
         }
 
         // Sampling-relevant attributes are given at creation, so samplers see them.
@@ -137,12 +137,13 @@ internal sealed class WorkflowInstrumentation : IDisposable
     {
         if (!Source.HasListeners())
         {
-            return null;
+            return null; // without a listener there is no span: skip building the step's tags
         }
 
         return Source.StartActivity(
             ActivityKind.Internal,
-            parentContext: run.Activity?.Context ?? Activity.Current?.Context ?? default,
+            // No run span (its sampler dropped it): the default context, that is the ambient span.
+            parentContext: run.Activity?.Context ?? default,
             tags:
             [
                 new(Attributes.WorkflowName, run.Workflow.Name),
@@ -350,8 +351,11 @@ internal sealed class WorkflowInstrumentation : IDisposable
 
     /// <summary>Whether message content is captured: the option, or the OpenTelemetry GenAI environment variable set to <c>true</c>.</summary>
     public static bool ShouldCaptureMessageContent(bool option) =>
-        option || string.Equals(
-            Environment.GetEnvironmentVariable(WorkflowTelemetry.CaptureMessageContentEnvironmentVariable), "true", StringComparison.OrdinalIgnoreCase);
+        ShouldCaptureMessageContent(option, Environment.GetEnvironmentVariable(WorkflowTelemetry.CaptureMessageContentEnvironmentVariable));
+
+    /// <summary>Whether message content is captured, given the value of the OpenTelemetry GenAI environment variable.</summary>
+    internal static bool ShouldCaptureMessageContent(bool option, string? environmentValue) =>
+        option || string.Equals(environmentValue, "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The low-cardinality value of a status tag: <c>completed</c>, <c>failed</c>, <c>cancelled</c>, <c>timed_out</c>...</summary>
     internal static string StatusValue(WorkflowStatus status) => status switch

@@ -291,7 +291,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
         ErrorInfo? runError = null;
         object? output = null;
 
-        var runContext = new MiddlewareContext(run, stepName: null, providerName: null);
+        var runContext = new MiddlewareContext(run);
         if (!run.Middleware.IsEmpty)
         {
             try

@@ -7,13 +7,20 @@ public sealed class MiddlewareContext
 
     private readonly IReadOnlyDictionary<string, object?> _variables;
 
-    internal MiddlewareContext(WorkflowRun run, string? stepName, string? providerName, string? stepPath = null, VariableScope? variables = null)
+    /// <summary>The context of the run's own hooks (start and end): no step, the run's variables.</summary>
+    internal MiddlewareContext(WorkflowRun run)
+        : this(run, stepName: null, providerName: null, stepPath: null, run.Variables)
+    {
+    }
+
+    /// <summary>The context of a step's hooks: the step, where it runs, and the variables its scope sees.</summary>
+    internal MiddlewareContext(WorkflowRun run, string? stepName, string? providerName, string? stepPath, VariableScope variables)
     {
         _run = run;
         StepName = stepName;
-        StepPath = stepPath ?? stepName;
+        StepPath = stepPath;
         ProviderName = providerName;
-        _variables = variables ?? run.Variables;
+        _variables = variables;
     }
 
     /// <summary>Gets the workflow's name.</summary>

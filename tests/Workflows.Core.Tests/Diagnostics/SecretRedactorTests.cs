@@ -30,6 +30,12 @@ public sealed class SecretRedactorTests
     public void Redact_OrdinaryText_IsKept(string text) =>
         Assert.Equal(text, SecretRedactor.PatternsOnly.Redact(text));
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Redact_NullOrEmpty_IsTheEmptyString(string? text) =>
+        Assert.Equal(string.Empty, new SecretRedactor(["configured-secret-1"]).Redact(text));
+
     [Fact]
     public void Redact_ConfiguredSecret_IsMaskedEvenWhenAllowedAsIdentifier()
     {

@@ -391,8 +391,138 @@ public sealed class WorkflowInstrumentationTests
     [InlineData(WorkflowStatus.Failed, "failed")]
     [InlineData(WorkflowStatus.Cancelled, "cancelled")]
     [InlineData(WorkflowStatus.TimedOut, "timed_out")]
+    [InlineData(WorkflowStatus.Pending, "pending")]
+    [InlineData(WorkflowStatus.Running, "running")]
+    [InlineData((WorkflowStatus)99, "_OTHER")]
     public void StatusValue_FinalStatus_IsLowerSnakeCase(WorkflowStatus status, string expected) =>
         Assert.Equal(expected, WorkflowInstrumentation.StatusValue(status));
+
+    [Theory]
+    [InlineData(StepStatus.Completed, "completed")]
+    [InlineData(StepStatus.Failed, "failed")]
+    [InlineData(StepStatus.Cancelled, "cancelled")]
+    [InlineData(StepStatus.TimedOut, "timed_out")]
+    [InlineData(StepStatus.Pending, "pending")]
+    [InlineData(StepStatus.Running, "running")]
+    [InlineData((StepStatus)99, "_OTHER")]
+    public void StatusValue_StepStatus_IsLowerSnakeCase(StepStatus status, string expected) =>
+        Assert.Equal(expected, WorkflowInstrumentation.StatusValue(status));
+
+    [Theory]
+    [InlineData(false, null, false)]
+    [InlineData(false, "true", true)]
+    [InlineData(false, "TRUE", true)]
+    [InlineData(false, "1", false)]
+    [InlineData(false, "false", false)]
+    [InlineData(true, "false", true)]
+    public void ShouldCaptureMessageContent_OptionOrEnvironmentValueTrue_Captures(bool option, string? environmentValue, bool expected) =>
+        Assert.Equal(expected, WorkflowInstrumentation.ShouldCaptureMessageContent(option, environmentValue));
+
+    [Fact]
+    public void Dispose_WithoutMeterFactory_DisposesTheMeterItCreated()
+    {
+        var instrumentation = new WorkflowInstrumentation(meterFactory: null, captureMessageContent: false);
+        using var listener = ListenTo(instrumentation.Runs.Meter);
+        Assert.True(instrumentation.Runs.Enabled);
+
+        instrumentation.Dispose();
+
+        Assert.False(instrumentation.Runs.Enabled);
+    }
+
+    [Fact]
+    public void Dispose_WithMeterFactory_LeavesTheFactorysMeterToOtherEngines()
+    {
+        using var services = TestEngines.CreateMeterServices();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var other = new WorkflowInstrumentation(factory, captureMessageContent: false);
+        var instrumentation = new WorkflowInstrumentation(factory, captureMessageContent: false);
+        using var listener = ListenTo(instrumentation.Runs.Meter);
+
+        instrumentation.Dispose();
+
+        // The factory hands every engine the same meter: it stays in use until the factory is disposed.
+        Assert.Same(instrumentation.Runs.Meter, other.Runs.Meter);
+        Assert.True(other.Runs.Enabled);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ReplyWithoutModelOrFinishReason_ResponseModelIsTheRequestedOneAndFinishReasonStop()
+    {
+        using var root = TestEngines.StartRootActivity();
+        using var spans = new ActivityCollector(root.TraceId);
+        using var services = TestEngines.CreateMeterServices();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var tokens = new MetricCollector<long>(meters, WorkflowTelemetry.SourceName, "gen_ai.client.token.usage");
+        var options = new GenAiWorkflowOptions { CaptureMessageContent = true };
+        await using var engine = TestEngines.Create(new BareReplyProvider(), meters, options: options);
+
+        await engine.ExecuteAsync(Workflow.Create(TestEngines.UniqueName("bare")).AddLlmStep("ask", "Hi", model: "gpt-4o").Build());
+
+        var chat = spans.Single("chat gpt-4o");
+        Assert.Equal("gpt-4o", chat.GetTagItem("gen_ai.response.model"));
+        Assert.Null(chat.GetTagItem("gen_ai.response.finish_reasons"));
+        using var output = JsonDocument.Parse(Assert.IsType<string>(chat.GetTagItem("gen_ai.output.messages")));
+        Assert.Equal("stop", Assert.Single(output.RootElement.EnumerateArray().ToList()).GetProperty("finish_reason").GetString());
+        Assert.All(tokens.GetMeasurementSnapshot(), m => Assert.Equal("gpt-4o", m.Tags["gen_ai.response.model"]));
+        Assert.Equal(2, tokens.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RunSpanNotSampled_StepSpansAreChildrenOfTheAmbientSpan()
+    {
+        using var root = TestEngines.StartRootActivity();
+        var steps = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == WorkflowTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> creation) =>
+                creation.TraceId != root.TraceId ? ActivitySamplingResult.None
+                : creation.Name.StartsWith("invoke_workflow", StringComparison.Ordinal) ? ActivitySamplingResult.None
+                : ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == root.TraceId && activity.DisplayName.StartsWith("step ", StringComparison.Ordinal))
+                {
+                    steps.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var engine = TestEngines.Create(new ScriptedProvider());
+
+        await engine.ExecuteAsync(Workflow.Create(TestEngines.UniqueName("unsampled")).AddTransformStep("only", _ => "done").Build());
+
+        var step = Assert.Single(steps);
+        Assert.Equal(root.SpanId, step.ParentSpanId);
+    }
+
+    private static MeterListener ListenTo(Meter meter)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.Start();
+        return listener;
+    }
+
+    /// <summary>A reply with neither a model id nor a finish reason, as some OpenAI-compatible servers send.</summary>
+    private sealed class BareReplyProvider : TestChatClient
+    {
+        protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "plain"))
+            {
+                ModelId = " ",
+                Usage = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 1, TotalTokenCount = 4 },
+            });
+    }
 
     [Theory]
     [InlineData(ErrorKind.TimedOut, "System.TimeoutException", "timeout")]

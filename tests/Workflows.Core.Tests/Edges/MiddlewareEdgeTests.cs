@@ -146,6 +146,83 @@ public sealed class MiddlewareEdgeTests
         Assert.Contains($"{typeof(ThrowingAtEnd).FullName} failed in OnWorkflowEndAsync during workflow end (critical: True)", record.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MiddlewareWithoutIsCriticalOverride_HookThrows_IsNotCriticalAndTheRunCompletes()
+    {
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new PlainThrowingBeforeCall());
+        var workflow = Workflow.Create("plain").AddLlmStep("draft", "hello").Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.False(new PlainThrowingBeforeCall().IsCritical);
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+    }
+
+    [Fact]
+    public async Task NonCriticalMiddleware_ThrowsAnAlreadyWrappedAbort_TheRunAbortsWithItUnchanged()
+    {
+        var wrapped = new MiddlewareAbortedException(typeof(StepErrorRecorder), "OnWorkflowStartAsync", new AbortException("quota used up"));
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new ThrowingAtStart(wrapped));
+        var workflow = Workflow.Create("wrapped").AddTransformStep("never", _ => "ran").Build();
+
+        var result = await engine.ExecuteAsync(workflow);
+
+        Assert.Equal(ErrorKind.Aborted, result.Error?.Kind);
+        Assert.Equal($"Middleware {typeof(StepErrorRecorder).FullName} aborted the run in OnWorkflowStartAsync: quota used up", result.Error?.Message);
+        Assert.Empty(result.Steps);
+    }
+
+    [Fact]
+    public async Task BeforeLlmCall_InsideAMap_ContextHasTheItemsPathAndVariables()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new ContextRecorder(seen));
+        var workflow = Workflow.Create("map-hooks").AddMap("summaries", "chunks", m => m.AddLlmStep("summary", "Summarize: {item}")).Build();
+
+        var result = await engine.ExecuteAsync(workflow, new Dictionary<string, object?> { ["chunks"] = new[] { "a", "b" } });
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Equal(["summary@summaries[0] item=a", "summary@summaries[1] item=b"], seen.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task OnWorkflowStart_Context_HasNoStepAndTheRunsInputs()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var engine = new WorkflowEngine(new MockChatClient()).Use(new ContextRecorder(seen));
+        var workflow = Workflow.Create("start-hook").AddTransformStep("only", _ => "done").Build();
+
+        await engine.ExecuteAsync(workflow, new Dictionary<string, object?> { ["item"] = "input" });
+
+        Assert.Equal(["start: step=(none) path=(none) item=input"], seen);
+    }
+
+    private sealed class PlainThrowingBeforeCall : WorkflowMiddleware
+    {
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("plain bug");
+    }
+
+    private sealed class ThrowingAtStart(Exception exception) : WorkflowMiddleware
+    {
+        public override ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken) => throw exception;
+    }
+
+    private sealed class ContextRecorder(ConcurrentQueue<string> seen) : WorkflowMiddleware
+    {
+        public override ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken)
+        {
+            seen.Enqueue($"start: step={context.StepName ?? "(none)"} path={context.StepPath ?? "(none)"} item={context.Variables["item"]}");
+            return ValueTask.CompletedTask;
+        }
+
+        public override ValueTask<ModelRequest> BeforeLlmCallAsync(MiddlewareContext context, ModelRequest request, CancellationToken cancellationToken)
+        {
+            seen.Enqueue($"{context.StepName}@{context.StepPath} item={context.Variables["item"]}");
+            return ValueTask.FromResult(request);
+        }
+    }
+
     private sealed class StepErrorRecorder(ConcurrentQueue<string> seen) : WorkflowMiddleware
     {
         public override ValueTask OnStepErrorAsync(MiddlewareContext context, Exception exception, CancellationToken cancellationToken)

@@ -35,4 +35,22 @@ public sealed class SelfInstrumentedProviderCostTests
         Assert.Equal("gpt-4o-mini", point.Tags["gen_ai.request.model"]);
         Assert.Equal(0.00045m, result.Metrics.TotalCost.AmountUsd);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_ProviderWithItsOwnGenAiTelemetryAndUnpricedModel_RecordsNoCostPoint()
+    {
+        using var services = TestEngines.CreateMeterServices();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var cost = new MetricCollector<double>(meters, WorkflowTelemetry.SourceName, "workflows.cost");
+        var scripted = new ScriptedProvider { Usage = new() { InputTokenCount = 1_000, OutputTokenCount = 500, TotalTokenCount = 1_500 } };
+        using var traced = scripted.AsBuilder().UseOpenTelemetry(sourceName: TestEngines.UniqueName("meai")).Build();
+        await using var engine = TestEngines.Create(traced, meters);
+
+        var result = await engine.ExecuteAsync(
+            Workflow.Create(TestEngines.UniqueName("self")).AddLlmStep("draft", "Write", model: "house-model-without-price").Build());
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        Assert.Empty(cost.GetMeasurementSnapshot());
+        Assert.Equal(["house-model-without-price"], result.Metrics.TotalCost.UnpricedModels);
+    }
 }
