@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Polly;
 using Polly.Retry;
 
@@ -24,6 +26,25 @@ public sealed class StepResilienceTests
         Assert.Equal(WorkflowStatus.Completed, result.Status);
         Assert.Equal(3, result.Steps[0].Attempts);
         Assert.Equal("ok", result.Output);
+    }
+
+    [Fact]
+    public async Task ResiliencePipeline_Retries_LogsEachAttemptAfterTheFirst()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)));
+        var calls = 0;
+        var step = new TransformStep("flaky", _ => ++calls < 3 ? throw new InvalidOperationException($"try {calls}") : "ok")
+        {
+            ResiliencePipeline = Retry(3),
+        };
+        await using var engine = new WorkflowEngine(new ProviderRegistry(), loggerFactory: loggerFactory);
+
+        await engine.ExecuteAsync(new Workflow("retry-log", [step]));
+
+        Assert.Equal(
+            ["Step flaky attempt 2 starting.", "Step flaky attempt 3 starting."],
+            collector.GetSnapshot().Where(r => r.Id.Name == "StepRetrying").Select(r => r.Message));
     }
 
     [Fact]
