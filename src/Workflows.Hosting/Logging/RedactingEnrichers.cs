@@ -13,12 +13,12 @@ internal sealed class RedactingEnrichersServiceProvider(IServiceProvider inner, 
     {
         if (serviceType == typeof(IEnumerable<ILogEnricher>))
         {
-            return inner.GetServices<ILogEnricher>().Select(e => new RedactingLogEnricher(e, redactor)).ToArray();
+            return inner.GetServices<ILogEnricher>().Select(e => new RedactingEnricher(e.Enrich, redactor)).ToArray<ILogEnricher>();
         }
 
         if (serviceType == typeof(IEnumerable<IStaticLogEnricher>))
         {
-            return inner.GetServices<IStaticLogEnricher>().Select(e => new RedactingStaticLogEnricher(e, redactor)).ToArray();
+            return inner.GetServices<IStaticLogEnricher>().Select(e => new RedactingEnricher(e.Enrich, redactor)).ToArray<IStaticLogEnricher>();
         }
 
         return inner.GetService(serviceType);
@@ -33,16 +33,10 @@ internal sealed class RedactingEnrichersServiceProvider(IServiceProvider inner, 
             : throw new InvalidOperationException($"The service provider does not support keyed services ('{serviceType}').");
 }
 
-/// <summary>A log enricher whose tag values are redacted as they are added.</summary>
-internal sealed class RedactingLogEnricher(ILogEnricher inner, LogRedactor redactor) : ILogEnricher
+/// <summary>A log enricher (per entry or static) whose tag values are redacted as they are added.</summary>
+internal sealed class RedactingEnricher(Action<IEnrichmentTagCollector> enrich, LogRedactor redactor) : ILogEnricher, IStaticLogEnricher
 {
-    public void Enrich(IEnrichmentTagCollector collector) => inner.Enrich(new RedactingTagCollector(collector, redactor));
-}
-
-/// <summary>A static log enricher whose tag values are redacted as they are added.</summary>
-internal sealed class RedactingStaticLogEnricher(IStaticLogEnricher inner, LogRedactor redactor) : IStaticLogEnricher
-{
-    public void Enrich(IEnrichmentTagCollector collector) => inner.Enrich(new RedactingTagCollector(collector, redactor));
+    public void Enrich(IEnrichmentTagCollector collector) => enrich(new RedactingTagCollector(collector, redactor));
 }
 
 /// <summary>Redacts each tag value (by the same rule as a structured value of the entry) before it reaches the collector.</summary>
