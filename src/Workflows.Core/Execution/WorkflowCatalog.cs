@@ -19,21 +19,21 @@ internal sealed class WorkflowCatalog
         }
     }
 
-    public Workflow Get(string name)
+    public Workflow Get(string workflowName)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(workflowName);
         lock (_gate)
         {
-            if (_workflows.TryGetValue(name, out var workflow))
+            if (_workflows.TryGetValue(workflowName, out var workflow))
             {
                 return workflow;
             }
 
             var names = _workflows.Count == 0 ? "(none)" : string.Join(", ", _workflows.Keys.Order(StringComparer.OrdinalIgnoreCase));
             throw new WorkflowException(
-                $"No workflow is registered under the name '{name}'. Registered workflows: {names}. " +
+                $"No workflow is registered under the name '{workflowName}'. Registered workflows: {names}. " +
                 "Register it with AddWorkflow(name, ...) or pass the Workflow itself.",
-                name);
+                workflowName);
         }
     }
 }

@@ -163,7 +163,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     /// <inheritdoc />
     public WorkflowResult Execute(Workflow workflow, IReadOnlyDictionary<string, object?>? inputs = null, TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(workflow);
+        // ExecuteAsync checks the arguments (a null workflow is its ArgumentNullException, rethrown here).
         var options = timeout is null ? null : new WorkflowRunOptions { Timeout = timeout };
 
         // The run goes to the thread pool, where no SynchronizationContext can be captured, so blocking here cannot deadlock.
@@ -655,15 +655,12 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
             if (result.Status == StepStatus.Completed)
             {
                 output = result.Output;
-                continue;
             }
-
-            if (result.Status is StepStatus.Cancelled or StepStatus.TimedOut)
+            else if (result.Status is StepStatus.Cancelled or StepStatus.TimedOut)
             {
                 return new SequenceOutcome(result.Status == StepStatus.Cancelled ? WorkflowStatus.Cancelled : WorkflowStatus.TimedOut, result.Error, output);
             }
-
-            if (StopsEnclosing(step, result))
+            else if (StopsEnclosing(step, result))
             {
                 return new SequenceOutcome(WorkflowStatus.Failed, result.Error, output);
             }

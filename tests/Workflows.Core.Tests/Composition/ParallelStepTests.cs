@@ -395,6 +395,7 @@ public sealed class ParallelStepTests
         Assert.Contains("timeout", group.Error!.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(StepStatus.Completed, At(result, "fan/quick").Status);
         Assert.Equal(StepStatus.Cancelled, At(result, "fan/waits").Status);
+        Assert.Equal("Step 'fan/waits' was cancelled: the step enclosing it was stopped by its own timeout.", At(result, "fan/waits").Error!.Message);
     }
 
     [Fact]

@@ -74,18 +74,8 @@ public sealed class ExecutionEdgeTests
         await using var engine = new WorkflowEngine();
         var workflow = Workflow.Create("sibling-fails")
             .AddParallel("review", p => p
-                .AddTransformStep("fails", async (_, ct) =>
-                {
-                    // Fails once its sibling is running, so the sibling is stopped rather than never started.
-                    await waiting.Task.WaitAsync(ct);
-                    throw new InvalidOperationException("broken branch");
-                })
-                .AddTransformStep("waits", async (_, ct) =>
-                {
-                    waiting.SetResult();
-                    await Task.Delay(TimeSpan.FromSeconds(30), ct);
-                    return "late";
-                }))
+                .AddFailingBranch(waiting)
+                .AddWaitingBranch(waiting))
             .Build();
 
         var result = await engine.ExecuteAsync(workflow);
@@ -95,4 +85,23 @@ public sealed class ExecutionEdgeTests
         Assert.Equal(StepStatus.Cancelled, waits?.Status);
         Assert.Equal("Step 'review/waits' was cancelled: 'review/fails' failed.", waits?.Error?.Message);
     }
+}
+
+/// <summary>Branches of a group where "fails" throws once "waits" runs, so "waits" is stopped rather than never started.</summary>
+internal static class FailingSiblings
+{
+    public static WorkflowBuilder AddFailingBranch(this WorkflowBuilder branches, TaskCompletionSource waiting) =>
+        branches.AddTransformStep("fails", async (_, ct) =>
+        {
+            await waiting.Task.WaitAsync(ct);
+            throw new InvalidOperationException("broken branch");
+        });
+
+    public static WorkflowBuilder AddWaitingBranch(this WorkflowBuilder branches, TaskCompletionSource waiting) =>
+        branches.AddTransformStep("waits", async (_, ct) =>
+        {
+            waiting.SetResult();
+            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            return "late";
+        });
 }
