@@ -10,7 +10,7 @@ using Workflows.Tests.Diagnostics;
 namespace Workflows.Tests.Edges;
 
 /// <summary>
-/// The engine off its happy path: null arguments, a run that cannot start, disposal, refusals and provider faults as
+/// The engine off its happy path: null arguments, a run that cannot start, refusals and provider faults as
 /// results and logs, the first streamed chunk's time, and the messages of steps stopped by what encloses them.
 /// </summary>
 public sealed class EngineEdgeTests
@@ -66,40 +66,6 @@ public sealed class EngineEdgeTests
             () => engine.StreamAsync(workflow).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Contains("the host's container", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task DisposeAsync_EngineWithoutMeterFactory_DisposesItsMeter()
-    {
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = static (instrument, l) =>
-        {
-            if (instrument.Meter.Name == WorkflowTelemetry.SourceName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.Start();
-        var engine = new WorkflowEngine();
-        Assert.True(engine.Instrumentation.Runs.Enabled);
-
-        await engine.DisposeAsync();
-
-        Assert.False(engine.Instrumentation.Runs.Enabled);
-    }
-
-    [Fact]
-    public async Task ExecuteAsync_AfterDisposal_StepErrorNamesTheCleanedUpProviderType()
-    {
-        var engine = new WorkflowEngine(new ScriptedProvider());
-        await engine.DisposeAsync();
-
-        var result = await engine.ExecuteAsync(Workflow.Create("after-dispose").AddLlmStep("ask", "x").Build());
-
-        Assert.Equal(WorkflowStatus.Failed, result.Status);
-        Assert.StartsWith("Provider 'default' has been cleaned up", result.Error?.Message, StringComparison.Ordinal);
-        Assert.Equal(typeof(ScriptedProvider).FullName, result.Error?.PluginType);
-        Assert.Equal(typeof(ScriptedProvider).Assembly.GetName().Name, result.Error?.PluginAssembly);
     }
 
     [Theory]

@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
+using Workflows.Tests.Diagnostics;
 
 namespace Workflows.Tests.Edges;
 
-/// <summary>Engines built directly: provider cleanup on disposal, and the workflows declared in the options they are given.</summary>
+/// <summary>Engines built directly: provider and meter cleanup on disposal, a disposed engine's runs, and the workflows declared in the options they are given.</summary>
 public sealed class EngineLifecycleEdgeTests
 {
     [Fact]
@@ -140,6 +142,40 @@ public sealed class EngineLifecycleEdgeTests
         definition.Steps.Add(step);
         options.Workflows["wf"] = definition;
         return options;
+    }
+
+    [Fact]
+    public async Task DisposeAsync_EngineWithoutMeterFactory_DisposesItsMeter()
+    {
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = static (instrument, l) =>
+        {
+            if (instrument.Meter.Name == WorkflowTelemetry.SourceName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.Start();
+        var engine = new WorkflowEngine();
+        Assert.True(engine.Instrumentation.Runs.Enabled);
+
+        await engine.DisposeAsync();
+
+        Assert.False(engine.Instrumentation.Runs.Enabled);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AfterDisposal_StepErrorNamesTheCleanedUpProviderType()
+    {
+        var engine = new WorkflowEngine(new ScriptedProvider());
+        await engine.DisposeAsync();
+
+        var result = await engine.ExecuteAsync(Workflow.Create("after-dispose").AddLlmStep("ask", "x").Build());
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.StartsWith("Provider 'default' has been cleaned up", result.Error?.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(ScriptedProvider).FullName, result.Error?.PluginType);
+        Assert.Equal(typeof(ScriptedProvider).Assembly.GetName().Name, result.Error?.PluginAssembly);
     }
 
     private sealed class LifecycleClient : TestChatClient, IProviderLifecycle
