@@ -26,8 +26,10 @@ for my $i (0 .. $#$entries) {
     my $entry = $entries->[$i];
     my ($file, $code, $reason) = @{$entry}{qw(file code reason)};
     my $where = "$config, equivalent-mutants[$i]";
-    if (!defined $file || !defined $code || $code !~ /\S/ || !defined $reason || $reason !~ /\S/) {
-        warn "$where: needs \"file\", \"code\" and a \"reason\" saying why no test can tell its mutants from the original.\n";
+    # "code" is one piece of code, or a list of pieces that share the reason.
+    my @pieces = ref $code eq 'ARRAY' ? @$code : ($code);
+    if (!defined $file || !@pieces || grep({ !defined || ref || !/\S/ } @pieces) || !defined $reason || $reason !~ /\S/) {
+        warn "$where: needs \"file\", \"code\" (a piece of code or a list of them) and a \"reason\" saying why no test can tell its mutants from the original.\n";
         $failed = 1;
         next;
     }
@@ -38,34 +40,35 @@ for my $i (0 .. $#$entries) {
         $failed = 1;
         next;
     };
-    local $/;
-    my $text = <$src>;
+    my $text = do { local $/; <$src> };
     close $src;
     $text =~ s/^\x{FEFF}//; # Roslyn's offsets do not count a byte order mark
 
-    my $pattern = join '\s+', map { quotemeta } split /\s+/, ($code =~ s/^\s+|\s+$//gr);
-    my @spans;
-    while ($text =~ /$pattern/g) {
-        push @spans, [$-[0], $+[0]];
+    for my $piece (@pieces) {
+        my $pattern = join '\s+', map { quotemeta } split /\s+/, ($piece =~ s/^\s+|\s+$//gr);
+        my @spans;
+        while ($text =~ /$pattern/g) {
+            push @spans, [$-[0], $+[0]];
+        }
+
+        if (@spans != 1) {
+            my $found = @spans ? scalar(@spans) . " times" : "nowhere";
+            warn "$where: the code \"$piece\" occurs $found in $path; it must occur exactly once "
+                . (@spans ? "(quote more of it)" : "(the code changed: check whether the mutants are still equivalent, then update or remove the entry)")
+                . ".\n";
+            $failed = 1;
+            next;
+        }
+
+        # Roslyn counts UTF-16 code units: a character beyond the Basic Multilingual Plane counts twice.
+        my ($start, $end) = @{$spans[0]};
+        $start += () = substr($text, 0, $start) =~ /[\x{10000}-\x{10FFFF}]/g;
+        $end += () = substr($text, 0, $spans[0][1]) =~ /[\x{10000}-\x{10FFFF}]/g;
+
+        # A linked source (../Shared/CheckedBinder.cs) is matched by the part of its path below the parent folders.
+        (my $glob = $file) =~ s{^(?:\.\./)+}{};
+        print "!**/$glob\{$start..$end}\n";
     }
-
-    if (@spans != 1) {
-        my $found = @spans ? scalar(@spans) . " times" : "nowhere";
-        warn "$where: the code \"$code\" occurs $found in $path; it must occur exactly once "
-            . (@spans ? "(quote more of it)" : "(the code changed: check whether the mutants are still equivalent, then update or remove the entry)")
-            . ".\n";
-        $failed = 1;
-        next;
-    }
-
-    # Roslyn counts UTF-16 code units: a character beyond the Basic Multilingual Plane counts twice.
-    my ($start, $end) = @{$spans[0]};
-    $start += () = substr($text, 0, $start) =~ /[\x{10000}-\x{10FFFF}]/g;
-    $end += () = substr($text, 0, $spans[0][1]) =~ /[\x{10000}-\x{10FFFF}]/g;
-
-    # A linked source (../Shared/CheckedBinder.cs) is matched by the part of its path below the parent folders.
-    (my $glob = $file) =~ s{^(?:\.\./)+}{};
-    print "!**/$glob\{$start..$end}\n";
 }
 
 exit $failed;
