@@ -44,14 +44,14 @@ internal static class GuardrailReporter
     /// <param name="activity">The check's span, or <see langword="null"/>.</param>
     /// <param name="context">The run.</param>
     /// <param name="guardrail">The guardrail's name.</param>
-    /// <param name="target">Where the findings were, for the log (an input's or step's name; never a value).</param>
+    /// <param name="target">Where the findings were, for the log entry (an input's or step's name; never a value);
+    /// <see langword="null"/> writes none (nothing was found, or the caller logs a more specific entry).</param>
     /// <param name="decision">One of the <c>Decision*</c> values.</param>
     /// <param name="findingTypes">One entry per finding: its type or pattern name.</param>
     /// <param name="checkedCount">How many texts were inspected.</param>
-    /// <param name="log">Whether to write the decision's log entry (the caller may log a more specific one).</param>
     public static void Complete(
-        Activity? activity, MiddlewareContext context, string guardrail, string target, string decision, IReadOnlyList<string> findingTypes,
-        int checkedCount, bool log = true)
+        Activity? activity, MiddlewareContext context, string guardrail, string? target, string decision, IReadOnlyList<string> findingTypes,
+        int checkedCount)
     {
         var types = findingTypes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (activity is not null)
@@ -94,7 +94,7 @@ internal static class GuardrailReporter
             }
         }
 
-        if (!log)
+        if (target is null)
         {
             return;
         }

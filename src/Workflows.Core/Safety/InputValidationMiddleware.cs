@@ -50,17 +50,15 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
         long total = 0;
         foreach (var (name, value) in context.Variables)
         {
+            var size = GuardrailReporter.Size(value);
+            total += size;
             if (value is null)
             {
                 findings.Add(Values.FindingNullValue);
                 names.Add(name);
                 problems.Add($"run input '{name}' is null; pass a value or leave the input out");
-                continue;
             }
-
-            var size = GuardrailReporter.Size(value);
-            total += size;
-            if (size > _maxInputLength)
+            else if (size > _maxInputLength)
             {
                 findings.Add(Values.FindingInputTooLong);
                 names.Add(name);
@@ -96,9 +94,10 @@ public sealed class InputValidationMiddleware : WorkflowMiddleware
             findings.AddRange(unused.Select(static _ => Values.FindingUnusedInput));
         }
 
+        // The unused inputs have their own log entry, which names them.
         GuardrailReporter.Complete(
-            activity, context, Values.GuardrailInputValidation, "run inputs", unused.Count > 0 ? Values.DecisionWarned : Values.DecisionAllowed,
-            findings, context.Variables.Count, log: false);
+            activity, context, Values.GuardrailInputValidation, target: null, unused.Count > 0 ? Values.DecisionWarned : Values.DecisionAllowed,
+            findings, context.Variables.Count);
         return ValueTask.CompletedTask;
     }
 

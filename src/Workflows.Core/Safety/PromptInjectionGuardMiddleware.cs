@@ -78,12 +78,13 @@ public sealed class PromptInjectionGuardMiddleware : WorkflowMiddleware
             }
         }
 
-        var target = flagged.Count == 0 ? "run inputs" : string.Join(", ", flagged.Select(static f => $"input '{f.Input}'"));
         if (flagged.Count == 0)
         {
-            GuardrailReporter.Complete(activity, context, Values.GuardrailPromptInjection, target, Values.DecisionAllowed, all, checkedCount);
+            GuardrailReporter.Complete(activity, context, Values.GuardrailPromptInjection, target: null, Values.DecisionAllowed, all, checkedCount);
             return ValueTask.CompletedTask;
         }
+
+        var target = string.Join(", ", flagged.Select(static f => $"input '{f.Input}'"));
 
         if (_action == PromptInjectionGuardAction.Warn)
         {
