@@ -92,11 +92,6 @@ public sealed partial class PiiDetector
     public IReadOnlyList<PiiFinding> Detect(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length == 0)
-        {
-            return [];
-        }
-
         var candidates = new List<PiiCandidate>();
         if (_email)
         {
@@ -194,7 +189,8 @@ public sealed partial class PiiDetector
             }
             else
             {
-                match = start + 1 < text.Length ? regex.Match(text, start + 1) : Match.Empty;
+                // Every match is at least one character long, so start + 1 is still inside the text or just past it.
+                match = regex.Match(text, start + 1);
             }
         }
     }

@@ -51,9 +51,7 @@ internal static class PiiValidation
         }
 
         var area = (d[0] * 100) + (d[1] * 10) + d[2];
-        var group = (d[3] * 10) + d[4];
-        var serial = (d[5] * 1000) + (d[6] * 100) + (d[7] * 10) + d[8];
-        return area is not (0 or 666 or >= 900) && group != 0 && serial != 0;
+        return area is not (0 or 666 or >= 900) && d[3..5].ContainsAnyExcept((byte)0) && d[5..9].ContainsAnyExcept((byte)0);
     }
 
     /// <summary>Whether a North American number has an area code and an exchange that start with 2-9.</summary>
