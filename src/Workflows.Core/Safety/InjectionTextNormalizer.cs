@@ -51,6 +51,11 @@ internal static class InjectionTextNormalizer
                     ? char.ToLowerInvariant((char)(codePoint - 0xE0000)).ToString()
                     : Fold(text.Substring(i, 2));
             }
+            else if (char.IsSurrogate(c))
+            {
+                // Half of a pair (text cut in the middle of one): not a character, and string.Normalize refuses it.
+                folded = "\uFFFD";
+            }
             else
             {
                 folded = FoldCache[c] ??= Fold(c.ToString());
@@ -77,9 +82,10 @@ internal static class InjectionTextNormalizer
     /// <summary>The folded characters and, for each, the range of the original text it came from.</summary>
     private sealed class Output(int capacity)
     {
-        private char[] _chars = new char[Math.Max(capacity, 16)];
-        private int[] _starts = new int[Math.Max(capacity, 16)];
-        private int[] _ends = new int[Math.Max(capacity, 16)];
+        // Folding can lengthen the text (a ligature becomes two or three letters): the arrays grow when full.
+        private char[] _chars = new char[capacity];
+        private int[] _starts = new int[capacity];
+        private int[] _ends = new int[capacity];
         private int _count;
         private bool _pendingSpace;
         private bool _pendingNewline;
@@ -123,9 +129,10 @@ internal static class InjectionTextNormalizer
         {
             if (_count == _chars.Length)
             {
-                Array.Resize(ref _chars, _count * 2);
-                Array.Resize(ref _starts, _count * 2);
-                Array.Resize(ref _ends, _count * 2);
+                var size = Math.Max(16, _count * 2);
+                Array.Resize(ref _chars, size);
+                Array.Resize(ref _starts, size);
+                Array.Resize(ref _ends, size);
             }
 
             _chars[_count] = value;
@@ -135,28 +142,41 @@ internal static class InjectionTextNormalizer
         }
     }
 
-    /// <summary>The folded form of one character (or surrogate pair): empty when it is dropped, " " when it is a space.</summary>
+    /// <summary>
+    /// The folded form of one character (or surrogate pair): empty when it is dropped, " " when it is a space. Read by
+    /// code point, so that supplementary marks and format characters (variation selectors U+E0100-U+E01EF, the cancel tag)
+    /// are dropped like their BMP counterparts.
+    /// </summary>
     private static string Fold(string character)
     {
-        var decomposed = character.Normalize(NormalizationForm.FormKD);
+        // string.Normalize refuses noncharacters (U+FDD0-U+FDEF and the last two code points of every plane), which have
+        // no other form to fold to.
+        var codePoint = char.ConvertToUtf32(character, 0);
+        var decomposed = codePoint is >= 0xFDD0 and <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE
+            ? character
+            : character.Normalize(NormalizationForm.FormKD);
         var builder = new StringBuilder(decomposed.Length);
-        foreach (var d in decomposed)
+        foreach (var rune in decomposed.EnumerateRunes())
         {
-            var category = char.GetUnicodeCategory(d);
-            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.SpacingCombiningMark
-                or UnicodeCategory.Format or UnicodeCategory.Control)
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
+                or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.Format or UnicodeCategory.Control)
             {
                 continue;
             }
 
-            if (char.IsWhiteSpace(d) || category is UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            // Every space, line and paragraph separator is white space.
+            if (Rune.IsWhiteSpace(rune))
             {
                 builder.Append(' ');
-                continue;
             }
-
-            var mapped = Homoglyphs.TryGetValue(d, out var latin) ? latin : d;
-            builder.Append(char.ToLowerInvariant(mapped));
+            else if (rune.IsBmp && Homoglyphs.TryGetValue((char)rune.Value, out var latin))
+            {
+                builder.Append(char.ToLowerInvariant(latin));
+            }
+            else
+            {
+                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+            }
         }
 
         return builder.ToString();
