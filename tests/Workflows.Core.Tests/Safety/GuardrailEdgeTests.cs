@@ -346,6 +346,56 @@ public sealed class GuardrailEdgeTests
     }
 
     [Fact]
+    public async Task PiiRedaction_MessageWithSeveralContents_RedactsEachInPlaceAndKeepsTheRest()
+    {
+        using var root = TestEngines.StartRootActivity();
+        using var spans = new ActivityCollector(root.TraceId);
+        var (context, request) = await CapturedCall();
+        var marked = new AdditionalPropertiesDictionary { ["mark"] = "kept" };
+        var clean = new TextContent("Nothing personal.");
+        var image = new DataContent(new byte[] { 1, 2, 3 }, "image/png");
+        var empty = new TextContent(string.Empty);
+        var message = new ChatMessage(ChatRole.User,
+        [
+            clean,
+            new TextContent($"Mail {Email}.") { AdditionalProperties = marked },
+            image,
+            empty,
+            new TextContent($"SSN {Ssn}."),
+            new FunctionResultContent("call-1", $"Card {Card}") { AdditionalProperties = marked },
+            new FunctionResultContent("call-2", "No data."),
+        ])
+        { RawRepresentation = "the provider's own object" };
+        var untouched = new ChatMessage(ChatRole.System, "Be brief.");
+
+        var result = await new PiiRedactionMiddleware().BeforeLlmCallAsync(
+            context, request with { Messages = [untouched, message] }, CancellationToken.None);
+
+        Assert.Same(untouched, result.Messages[0]);
+        var redacted = result.Messages[1];
+        Assert.NotSame(message, redacted);
+        Assert.Null(redacted.RawRepresentation);
+        Assert.Equal(7, redacted.Contents.Count);
+        Assert.Same(clean, redacted.Contents[0]);
+        var email = Assert.IsType<TextContent>(redacted.Contents[1]);
+        Assert.Equal("Mail [EMAIL].", email.Text);
+        Assert.Same(marked, email.AdditionalProperties);
+        Assert.Same(image, redacted.Contents[2]);
+        Assert.Same(empty, redacted.Contents[3]);
+        Assert.Equal("SSN [SSN].", Assert.IsType<TextContent>(redacted.Contents[4]).Text);
+        var card = Assert.IsType<FunctionResultContent>(redacted.Contents[5]);
+        Assert.Equal(("call-1", "Card [CREDIT_CARD]"), (card.CallId, card.Result));
+        Assert.Same(marked, card.AdditionalProperties);
+        Assert.Same(message.Contents[6], redacted.Contents[6]);
+        Assert.Equal($"Mail {Email}.", ((TextContent)message.Contents[1]).Text);
+
+        var span = spans.Single("apply_guardrail pii");
+        var tags = Assert.Single(span.Events).Tags.ToDictionary(static t => t.Key, static t => t.Value);
+        Assert.Equal(6, tags["workflows.guardrail.checked_count"]); // four non-empty texts and two tool results
+        Assert.Equal(3, tags["workflows.guardrail.finding_count"]);
+    }
+
+    [Fact]
     public void GuardrailStrings_NestedCollections_ReadSixteenLevelsDeepAndNoFurther()
     {
         Assert.Equal(["x"], GuardrailReporter.Strings(Nest(16, inner => new List<object?> { inner })));
