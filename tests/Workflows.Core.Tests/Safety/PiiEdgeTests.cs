@@ -174,6 +174,26 @@ public sealed class PiiEdgeTests
     }
 
     [Fact]
+    public void CustomPattern_NullPattern_ThrowsNamingTheCallersParameter()
+    {
+        var injection = new PromptInjectionDetectorOptions();
+        injection.CustomPatterns["wire-money"] = null!;
+
+        Assert.Equal("pattern", Assert.Throws<ArgumentNullException>(() => new PiiRecognizer("ID", (string)null!)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new PromptInjectionDetector(injection)).ParamName);
+    }
+
+    [Fact]
+    public void CustomPattern_NestedQuantifiers_RunOnTheLinearEngine()
+    {
+        // On the backtracking engine this pattern takes about 2^40 steps on this text; on the linear one it is immediate.
+        var options = new PiiDetectorOptions();
+        options.CustomPatterns["RUN"] = "(a+)+$";
+
+        Assert.Empty(new PiiDetector(options).Detect(new string('a', 40) + "b"));
+    }
+
+    [Fact]
     public void Constructor_UnknownDisabledName_MessageListsTheBuiltInRecognizers()
     {
         var options = new PiiDetectorOptions();
