@@ -22,12 +22,6 @@ internal sealed class ServiceStep : WorkflowStep
         return Resolve(context).ExecuteAsync(context, cancellationToken);
     }
 
-    public override object? Execute(StepContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return Resolve(context).Execute(context);
-    }
-
     private WorkflowStep Resolve(StepContext context)
     {
         object? step;

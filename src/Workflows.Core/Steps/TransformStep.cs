@@ -36,11 +36,4 @@ public sealed class TransformStep : WorkflowStep
         cancellationToken.ThrowIfCancellationRequested();
         return _transform is not null ? ValueTask.FromResult(_transform(context)) : _asyncTransform!(context, cancellationToken);
     }
-
-    /// <inheritdoc />
-    public override object? Execute(StepContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return _transform is not null ? _transform(context) : base.Execute(context);
-    }
 }

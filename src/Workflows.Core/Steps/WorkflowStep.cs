@@ -54,13 +54,6 @@ public abstract class WorkflowStep
     /// <returns>The step's output.</returns>
     public abstract ValueTask<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs the step synchronously.</summary>
-    /// <param name="context">The run's variables, services and model access.</param>
-    /// <returns>The step's output.</returns>
-    /// <remarks>The default runs <see cref="ExecuteAsync"/> on the thread pool and waits, so it cannot deadlock.</remarks>
-    public virtual object? Execute(StepContext context) =>
-        Task.Run(() => ExecuteAsync(context, CancellationToken.None).AsTask()).GetAwaiter().GetResult();
-
     /// <summary>Gets a short description of the step's kind, used in results and telemetry.</summary>
     /// <value>The default value is the step's type name.</value>
     public virtual string StepType => GetType().Name;

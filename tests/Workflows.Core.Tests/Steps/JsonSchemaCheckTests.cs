@@ -76,4 +76,27 @@ public sealed class JsonSchemaCheckTests
 
         Assert.Equal(["$.outer.must is required but missing", "$.outer.inner should be integer, but is a string"], errors);
     }
+
+    [Theory]
+    [InlineData("""{"type": "date"}""", "1")] // a type the check does not know
+    [InlineData("""{"type": 5}""", "1")] // a type that is neither a name nor a list
+    [InlineData("""{"type": ["date", 5]}""", "1")]
+    public void Validate_TypeItCannotJudge_AcceptsTheValue(string schema, string value)
+    {
+        Assert.Empty(Check(schema, value));
+    }
+
+    [Theory]
+    [InlineData("null", "null")]
+    [InlineData("true", "a boolean")]
+    [InlineData("false", "a boolean")]
+    [InlineData("1", "a number")]
+    [InlineData("[]", "an array")]
+    [InlineData("{}", "an object")]
+    public void Validate_WrongType_NamesTheKindOfValue(string value, string kind)
+    {
+        var error = Assert.Single(Check("""{"type": "string"}""", value));
+
+        Assert.Equal($"$ should be string, but is {kind}", error);
+    }
 }
