@@ -337,4 +337,20 @@ public sealed class WorkflowDefinitionEdgeTests
         definition.Steps.Add(group);
         return definition;
     }
+
+    [Fact]
+    public void ToWorkflow_StepNameTheBuilderRefuses_TheBuildersErrorIsPrefixedWithTheStepsKey()
+    {
+        var definition = new WorkflowDefinition();
+        definition.Steps.Add(new StepDefinition { Name = "bad name", Prompt = "hi" });
+
+        var ex = Assert.Throws<WorkflowException>(() => definition.ToWorkflow("named"));
+
+        Assert.StartsWith(
+            "GenAiWorkflows:Workflows:named:Steps:0: The step name 'bad name' is not valid. A step name starts with a letter or '_'",
+            ex.Message,
+            StringComparison.Ordinal);
+        Assert.IsType<WorkflowException>(ex.InnerException);
+        Assert.Equal("named", ex.WorkflowName);
+    }
 }
