@@ -164,7 +164,7 @@ public sealed class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposa
     public WorkflowResult Execute(Workflow workflow, IReadOnlyDictionary<string, object?>? inputs = null, TimeSpan? timeout = null)
     {
         // ExecuteAsync checks the arguments (a null workflow is its ArgumentNullException, rethrown here).
-        var options = timeout is null ? null : new WorkflowRunOptions { Timeout = timeout };
+        var options = new WorkflowRunOptions { Timeout = timeout };
 
         // The run goes to the thread pool, where no SynchronizationContext can be captured, so blocking here cannot deadlock.
         return Task.Run(() => ExecuteAsync(workflow, inputs, options, CancellationToken.None)).GetAwaiter().GetResult();

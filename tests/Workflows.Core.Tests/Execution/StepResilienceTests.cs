@@ -123,6 +123,9 @@ public sealed class StepResilienceTests
         var result = await engine.ExecuteAsync(new Workflow("named", [step]));
 
         Assert.Equal(WorkflowStatus.Failed, result.Status);
-        Assert.Contains("AddResiliencePipeline(\"llm-retry\"", result.Error?.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "Step 'named' uses the resilience pipeline 'llm-retry', but the engine's container has no resilience pipelines. " +
+            "Register it with services.AddResiliencePipeline(\"llm-retry\", pipeline => ...) and run the engine from AddGenAiWorkflows.",
+            result.Error?.Message);
     }
 }

@@ -209,6 +209,24 @@ public sealed class ProviderPluginTests
         Assert.Equal(3, result.Steps[0].Attempts);
     }
 
+    [Fact]
+    public async Task StepResiliencePipelineName_OtherPipelinesRegistered_FailsNamingTheMissingOne()
+    {
+        using var host = BuildHost(
+            wf => wf.AddWorkflow("misnamed", w => w.AddStep(new TransformStep("flaky", _ => "x") { ResiliencePipelineName = "step-retyr" })),
+            services => services.AddResiliencePipeline("step-retry", p => p.AddTimeout(TimeSpan.FromSeconds(5))));
+        await host.StartAsync();
+
+        var result = await host.Services.GetRequiredService<IWorkflowEngine>().ExecuteAsync("misnamed");
+        await host.StopAsync();
+
+        Assert.Equal(WorkflowStatus.Failed, result.Status);
+        Assert.Equal(
+            "Step 'flaky' uses the resilience pipeline 'step-retyr', which is not registered. " +
+            "Register it with services.AddResiliencePipeline(\"step-retyr\", pipeline => ...).",
+            result.Error?.Message);
+    }
+
     public sealed class FirstMiddleware(System.Collections.Concurrent.ConcurrentQueue<string> trail) : WorkflowMiddleware
     {
         public override ValueTask OnWorkflowStartAsync(MiddlewareContext context, CancellationToken cancellationToken)
