@@ -53,4 +53,21 @@ public sealed class SelfInstrumentedProviderCostTests
         Assert.Empty(cost.GetMeasurementSnapshot());
         Assert.Equal(["house-model-without-price"], result.Metrics.TotalCost.UnpricedModels);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_ProviderWithItsOwnGenAiTelemetry_EngineStartsNoSecondChatSpan()
+    {
+        using var root = TestEngines.StartRootActivity();
+        using var spans = new ActivityCollector(root.TraceId);
+        var scripted = new ScriptedProvider { Usage = new() { InputTokenCount = 10, OutputTokenCount = 5, TotalTokenCount = 15 } };
+        using var traced = scripted.AsBuilder().UseOpenTelemetry(sourceName: TestEngines.UniqueName("meai")).Build();
+        await using var engine = TestEngines.Create(traced);
+        var name = TestEngines.UniqueName("self-span");
+
+        var result = await engine.ExecuteAsync(Workflow.Create(name).AddLlmStep("draft", "Write", model: "gpt-4o-mini").Build());
+
+        Assert.Equal(WorkflowStatus.Completed, result.Status);
+        // The run and its step are the engine's; the chat span is the provider's own, under another source.
+        Assert.Equal([$"invoke_workflow {name}", "step draft"], spans.Stopped.Select(a => a.DisplayName).Order(StringComparer.Ordinal));
+    }
 }
