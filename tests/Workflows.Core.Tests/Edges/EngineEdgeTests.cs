@@ -151,6 +151,29 @@ public sealed class EngineEdgeTests
     }
 
     [Fact]
+    public async Task CallerCancelsWhileAToolRuns_StepCancelledNotAToolFailure()
+    {
+        using var cancel = new CancellationTokenSource();
+        var tool = AIFunctionFactory.Create(
+            async (string city, CancellationToken token) =>
+            {
+                await cancel.CancelAsync();
+                await Task.Delay(Timeout.InfiniteTimeSpan, token);
+                return "never";
+            },
+            "get_weather");
+        var model = new MockChatClient().WithToolCall("weather", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" });
+        await using var engine = new WorkflowEngine(model);
+
+        var result = await engine.ExecuteAsync(
+            new Workflow("tool-cancelled", [new LlmStep("answer", "weather?") { Tools = [tool] }]), cancellationToken: cancel.Token);
+
+        Assert.Equal(WorkflowStatus.Cancelled, result.Status);
+        Assert.Equal(StepStatus.Cancelled, result.Steps[0].Status);
+        Assert.Equal(ErrorKind.Cancelled, result.Error?.Kind);
+    }
+
+    [Fact]
     public async Task StreamAsync_ChunksArriveApart_TimeToFirstChunkIsTheFirstOnes()
     {
         var time = new FakeTimeProvider();
