@@ -142,6 +142,17 @@ public sealed class PiiEdgeTests
     }
 
     [Fact]
+    public void Detect_OverlapsOfEqualLengthFromOneRecognizer_TheEarlierWins()
+    {
+        var options = new PiiDetectorOptions();
+        options.CustomRecognizers.Add(new PiiRecognizer("CODE", text => [new Range(2, 7), new Range(0, 5)]));
+
+        var finding = Assert.Single(new PiiDetector(options).Detect("abcdefgh"));
+
+        Assert.Equal((0, 5), (finding.Start, finding.Length));
+    }
+
+    [Fact]
     public void Detect_CustomRecognizersThatMatchEmptyText_FindNothingThere()
     {
         var options = new PiiDetectorOptions();
