@@ -151,6 +151,40 @@ public sealed class ModelCallTests
     }
 
     [Theory]
+    [InlineData("""{"approved": false, "reasons": [],}""")] // a trailing comma
+    [InlineData("""{"approved": false, /* why */ "reasons": []}""")] // a comment
+    [InlineData("```\n{\"approved\": false, \"reasons\": []}\n```")] // a fence without a language
+    [InlineData("  ```json\n{\"approved\": false, \"reasons\": []}```  ")]
+    public async Task TypedStep_LenientJson_IsParsedForTypesAndSchemas(string reply)
+    {
+        using var schema = JsonDocument.Parse("""{"type": "object", "required": ["approved"]}""");
+        var mock = new MockChatClient().WithFallback(reply);
+        await using var engine = new WorkflowEngine(mock);
+
+        var typed = await engine.ExecuteAsync(Workflow.Create("j").AddLlmStep<Verdict>("v", "x").Build());
+        var checkedBySchema = await engine.ExecuteAsync(
+            Workflow.Create("s").AddStep(new LlmStep("v", "x") { OutputSchema = schema.RootElement.Clone() }).Build());
+
+        Assert.False(Assert.IsType<Verdict>(typed.Output).Approved);
+        Assert.False(Assert.IsType<JsonElement>(checkedBySchema.Output).GetProperty("approved").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("```json\n{\"approved\": false, \"reasons\": []}")] // an opening fence without a closing one
+    [InlineData("{\"approved\": false, \"reasons\": []}\n```")] // a closing fence without an opening one
+    [InlineData("``````")]
+    public async Task TypedStep_UnbalancedFence_IsNotStrippedAndFailsToParse(string reply)
+    {
+        var mock = new MockChatClient().WithFallback(reply);
+        await using var engine = new WorkflowEngine(mock);
+
+        var result = await engine.ExecuteAsync(Workflow.Create("j").AddLlmStep<Verdict>("verdict", "x").Build());
+
+        Assert.Equal(ErrorKind.InvalidOutput, result.Error?.Kind);
+        Assert.Contains("does not parse", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("not json at all", "does not parse")]
     [InlineData("""{"approved": true}""", "does not parse")]
     [InlineData("""{"approved": true, "reasons": null}""", "does not parse")]
