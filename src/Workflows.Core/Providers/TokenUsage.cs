@@ -58,7 +58,7 @@ public sealed record TokenUsage
         {
             InputTokens = input,
             OutputTokens = output,
-            TotalTokens = usage.TotalTokenCount ?? (input is not null && output is not null ? input + output : null),
+            TotalTokens = usage.TotalTokenCount ?? input + output, // null when either count is missing
             CachedInputTokens = usage.CachedInputTokenCount,
             ReasoningTokens = usage.ReasoningTokenCount,
         };
