@@ -149,6 +149,20 @@ public sealed class MockChatClientEdgeTests
     }
 
     [Fact]
+    public async Task Calls_MessagesThatAreNotAList_AreReadAndRecorded()
+    {
+        var mock = new MockChatClient().WithResponse("Hello big world", "Hi");
+
+        var response = await mock.GetResponseAsync(Prompt.Where(static _ => true));
+        var updates = await mock.GetStreamingResponseAsync(Prompt.Where(static _ => true)).ToListAsync();
+
+        Assert.Equal("Hi", response.Text);
+        Assert.Equal("Hi", string.Concat(updates.Select(u => u.Text)));
+        Assert.All(mock.Calls, c => Assert.Equal("Hello big world", c.Prompt));
+        Assert.Equal([false, true], mock.Calls.Select(c => c.Streamed));
+    }
+
+    [Fact]
     public void GetService_OffersItsMetadataAndItself()
     {
         var mock = new MockChatClient();

@@ -207,6 +207,88 @@ public sealed class ProviderRegistryTests
     }
 
     [Fact]
+    public async Task CleanupAsync_TwoThrow_ReportsBothNamingEachProvider()
+    {
+        var registry = new ProviderRegistry()
+            .Register("first", new CountingProvider { CleanupFailure = new InvalidOperationException("stuck") })
+            .Register("second", new CountingProvider { CleanupFailure = new TimeoutException("slow") });
+        await registry.InitializeAllAsync();
+
+        var ex = await Assert.ThrowsAsync<AggregateException>(() => registry.CleanupAsync());
+
+        Assert.StartsWith("One or more providers failed to clean up.", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                $"Cleanup of provider 'first' ({typeof(CountingProvider).FullName}) failed: stuck",
+                $"Cleanup of provider 'second' ({typeof(CountingProvider).FullName}) failed: slow",
+            ],
+            ex.InnerExceptions.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task Lifecycle_FoundOnTheProviderOrThroughItsServices()
+    {
+        var hidden = new HiddenLifecycleProvider();
+        var inner = new CountingProvider();
+        var registry = new ProviderRegistry().Register("hidden", hidden).Register("wrapped", new Wrapper(inner));
+
+        await registry.InitializeAllAsync();
+        await registry.CleanupAsync();
+
+        Assert.Equal((1, 1), (hidden.Initializations, hidden.Cleanups));
+        Assert.Equal((1, 1), (inner.Initializations, inner.Cleanups));
+    }
+
+    [Fact]
+    public void NullNames_ThrowNamingThem()
+    {
+        var registry = new ProviderRegistry();
+
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => registry.Contains(null!)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => registry.Get(null!)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData(" ", null)]
+    [InlineData("gpt-4o", "gpt-4o")]
+    public void GetDefaultModel_BlankIsNone(string? defaultModel, string? expected)
+    {
+        var registry = new ProviderRegistry().Register("p", new CountingProvider(), defaultModel);
+
+        Assert.Equal(expected, registry.GetDefaultModel("p"));
+    }
+
+    /// <summary>Implements the lifecycle but does not offer it as a service.</summary>
+    private sealed class HiddenLifecycleProvider : TestChatClient, IProviderLifecycle
+    {
+        public int Initializations { get; private set; }
+
+        public int Cleanups { get; private set; }
+
+        public override object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public Task InitializeAsync(CancellationToken cancellationToken = default)
+        {
+            Initializations++;
+            return Task.CompletedTask;
+        }
+
+        public Task CleanupAsync(CancellationToken cancellationToken = default)
+        {
+            Cleanups++;
+            return Task.CompletedTask;
+        }
+
+        protected override Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+            Task.FromResult(TestChatClient.Reply("hidden"));
+    }
+
+    /// <summary>A decorator (like the ones ChatClientBuilder makes): the lifecycle is the inner client's, found through GetService.</summary>
+    private sealed class Wrapper(IChatClient inner) : DelegatingChatClient(inner);
+
+    [Fact]
     public async Task GetInitializedAsync_AfterCleanup_ThrowsNamingProvider()
     {
         var registry = new ProviderRegistry().Register("p", new CountingProvider());
