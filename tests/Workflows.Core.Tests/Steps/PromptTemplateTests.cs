@@ -105,4 +105,19 @@ public sealed class PromptTemplateTests
 
         Assert.All(results, r => Assert.Equal($"item {r.i} of 200", r.text));
     }
+
+    [Fact]
+    public void Format_AnyOtherObject_ItsTextOrEmptyWhenItHasNone()
+    {
+        Assert.Equal("Point { X = 1, Y = 2 }", PromptTemplate.Format(new Point(1, 2)));
+        Assert.Equal(string.Empty, PromptTemplate.Format(new NoText()));
+        Assert.Equal("At Point { X = 1, Y = 2 }.", new PromptTemplate("At {p}.").Render(new Dictionary<string, object?> { ["p"] = new Point(1, 2) }));
+    }
+
+    private sealed record Point(int X, int Y);
+
+    private sealed class NoText
+    {
+        public override string? ToString() => null;
+    }
 }
