@@ -264,7 +264,11 @@ public sealed class GuardrailEdgeTests
 
         await engine.ExecuteAsync(workflow, new Dictionary<string, object?>
         {
-            ["doc"] = "a", ["document"] = "b", ["user"] = new Dictionary<string, object?> { ["name"] = "Ada" }, ["x"] = "c", ["tone"] = "dry",
+            ["doc"] = "a",
+            ["document"] = "b",
+            ["user"] = new Dictionary<string, object?> { ["name"] = "Ada" },
+            ["x"] = "c",
+            ["tone"] = "dry",
         });
 
         // "doc" is not read by "{document}", and "user" is read by "{user.name}" although another variable is not dotted.
