@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Testing;
@@ -50,7 +51,7 @@ public sealed class GuardrailEdgeTests
         var span = spans.Single("apply_guardrail prompt_injection");
         Assert.Equal("Blocked by the prompt_injection guardrail.", span.StatusDescription);
         Assert.Null(span.GetTagItem("workflows.step.name"));
-        var tags = Assert.Single(span.Events).Tags.ToDictionary(static t => t.Key, static t => t.Value);
+        var tags = ResultTags(span);
         Assert.Equal(4, tags["workflows.guardrail.checked_count"]);
         Assert.Equal(3, tags["workflows.guardrail.finding_count"]);
     }
@@ -69,7 +70,7 @@ public sealed class GuardrailEdgeTests
         Assert.Equal(WorkflowStatus.Completed, result.Status);
         var span = spans.Single("apply_guardrail prompt_injection");
         Assert.Null(span.GetTagItem("workflows.guardrail.finding_types"));
-        Assert.Equal(3, Assert.Single(span.Events).Tags.Single(t => t.Key == "workflows.guardrail.checked_count").Value);
+        Assert.Equal(3, ResultTags(span)["workflows.guardrail.checked_count"]);
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id is GuardrailBlockedLog or GuardrailRedactedLog or GuardrailWarnedLog);
     }
 
@@ -93,10 +94,10 @@ public sealed class GuardrailEdgeTests
             "produced, or set GenAiWorkflows:Safety:PromptInjection:Action to Warn.",
             result.Error!.Message);
         Assert.Equal(0, mock.CallCount);
-        var span = Assert.Single(spans.Stopped, a => (string?)a.GetTagItem("workflows.guardrail.target") == "output");
+        var span = Assert.Single(OutputChecks(spans));
         Assert.Equal("ask", span.GetTagItem("workflows.step.name"));
         Assert.Equal("blocked", span.GetTagItem("workflows.guardrail.decision"));
-        Assert.Equal(3, Assert.Single(span.Events).Tags.Single(t => t.Key == "workflows.guardrail.checked_count").Value);
+        Assert.Equal(3, ResultTags(span)["workflows.guardrail.checked_count"]);
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class GuardrailEdgeTests
         var result = await engine.ExecuteAsync(workflow);
 
         Assert.Equal(WorkflowStatus.Completed, result.Status);
-        var judged = spans.Stopped.Where(a => (string?)a.GetTagItem("workflows.guardrail.target") == "output")
+        var judged = OutputChecks(spans)
             .Select(a => (string?)a.GetTagItem("workflows.step.name")).ToList();
         // fetch's output before first's call (not again before second's), then each model output as it arrives.
         Assert.Equal(["first", "first", "second"], judged);
@@ -158,7 +159,7 @@ public sealed class GuardrailEdgeTests
         Assert.Contains("in the output of step 'fetch'", warnings[0], StringComparison.Ordinal);
         Assert.Contains("in the output of step 'first'", warnings[1], StringComparison.Ordinal);
         Assert.All(
-            spans.Stopped.Where(a => (string?)a.GetTagItem("workflows.guardrail.target") == "output"),
+            OutputChecks(spans),
             a => Assert.Equal("warned", a.GetTagItem("workflows.guardrail.decision")));
     }
 
@@ -177,8 +178,8 @@ public sealed class GuardrailEdgeTests
             "role-override, ignore-previous-instructions (indirect injection), so it was not passed to later steps. Check the content " +
             "the step processed, or set GenAiWorkflows:Safety:PromptInjection:Action to Warn.",
             result.Error!.Message);
-        var span = Assert.Single(spans.Stopped, a => (string?)a.GetTagItem("workflows.guardrail.target") == "output");
-        Assert.Equal(1, Assert.Single(span.Events).Tags.Single(t => t.Key == "workflows.guardrail.checked_count").Value);
+        var span = Assert.Single(OutputChecks(spans));
+        Assert.Equal(1, ResultTags(span)["workflows.guardrail.checked_count"]);
     }
 
     [Fact]
@@ -278,7 +279,7 @@ public sealed class GuardrailEdgeTests
         var span = spans.Single("apply_guardrail input_validation");
         Assert.Equal("warned", span.GetTagItem("workflows.guardrail.decision"));
         Assert.Equal(new[] { "unused_input" }, span.GetTagItem("workflows.guardrail.finding_types"));
-        var tags = Assert.Single(span.Events).Tags.ToDictionary(static t => t.Key, static t => t.Value);
+        var tags = ResultTags(span);
         Assert.Equal(2, tags["workflows.guardrail.finding_count"]);
         Assert.Equal(5, tags["workflows.guardrail.checked_count"]);
     }
@@ -312,7 +313,7 @@ public sealed class GuardrailEdgeTests
         Assert.Contains("redacted 2 finding(s) of EMAIL, SSN in the prompt of step 'ask'", redacted.Message, StringComparison.Ordinal);
         var span = spans.Single("apply_guardrail pii");
         Assert.Equal("ask", span.GetTagItem("workflows.step.name"));
-        Assert.Equal(2, Assert.Single(span.Events).Tags.Single(t => t.Key == "workflows.guardrail.checked_count").Value);
+        Assert.Equal(2, ResultTags(span)["workflows.guardrail.checked_count"]);
     }
 
     [Fact]
@@ -419,7 +420,7 @@ public sealed class GuardrailEdgeTests
         Assert.Equal($"Mail {Email}.", ((TextContent)message.Contents[1]).Text);
 
         var span = spans.Single("apply_guardrail pii");
-        var tags = Assert.Single(span.Events).Tags.ToDictionary(static t => t.Key, static t => t.Value);
+        var tags = ResultTags(span);
         Assert.Equal(7, tags["workflows.guardrail.checked_count"]); // five non-empty texts and two tool results
         Assert.Equal(3, tags["workflows.guardrail.finding_count"]);
     }
@@ -463,6 +464,14 @@ public sealed class GuardrailEdgeTests
         Assert.Equal(0, GuardrailReporter.Size(new[] { 1, 2, 3 }));
         Assert.Equal(7, GuardrailReporter.Size(new Dictionary<string, object?> { ["ab"] = new[] { "cde", "fg" } }));
     }
+
+    /// <summary>The tags of a guardrail span's single result event.</summary>
+    private static Dictionary<string, object?> ResultTags(Activity span) =>
+        Assert.Single(span.Events).Tags.ToDictionary(static t => t.Key, static t => t.Value);
+
+    /// <summary>The guardrail checks of step outputs, in the order they ended.</summary>
+    private static IEnumerable<Activity> OutputChecks(ActivityCollector spans) =>
+        spans.Stopped.Where(static a => (string?)a.GetTagItem("workflows.guardrail.target") == "output");
 
     private static object Nest(int levels, Func<object?, object> wrap)
     {
